@@ -1,0 +1,20 @@
+import { readEnv } from "./env.ts";
+import { startServer } from "./server.ts";
+
+const env = readEnv();
+const server = await startServer({
+  connectionString: env.DATABASE_URL,
+  encryptionKey: env.SYNCHUB_ENCRYPTION_KEY,
+  admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
+  host: env.SYNCHUB_SERVER_HOST,
+  port: env.SYNCHUB_SERVER_PORT,
+  adminDist: env.SYNCHUB_ADMIN_DIST,
+  secureCookies: env.SYNCHUB_SECURE_COOKIES,
+});
+console.log(`synchub server listening on ${server.url}`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ApiContext, appRouter, ensureAdminUser, SESSION_COOKIE, userForSessionToken } from "@synchub/api";
+import { createDb, createPool, type Database } from "@synchub/db";
+import { createSecretBox } from "@synchub/domain";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { sql } from "kysely";
+import sirv from "sirv";
+
+export interface StartServerOptions {
+  connectionString: string;
+  encryptionKey: string;
+  admin: { username: string; password: string };
+  /** (Default: 127.0.0.1) */
+  host?: string;
+  /** 0 picks a free port. (Default: 3000) */
+  port?: number;
+  /** Built admin to serve at /; skipped when the folder does not exist. (Default: none) */
+  adminDist?: string;
+  /** Set the Secure flag on the session cookie. (Default: false) */
+  secureCookies?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const pool = createPool({ connectionString: options.connectionString, applicationName: "synchub-server" });
+  const db = createDb(pool);
+  const secrets = createSecretBox(options.encryptionKey);
+  await ensureAdminUser(db, options.admin.username, options.admin.password);
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: async ({ req, res }): Promise<ApiContext> => {
+      const token = parseCookies(req.headers.cookie ?? "")[SESSION_COOKIE] ?? null;
+      const user = token ? ((await userForSessionToken(db, token)) ?? null) : null;
+      const cookie = (value: string, expires: Date) =>
+        serializeCookie(SESSION_COOKIE, value, {
+          httpOnly: true,
+          sameSite: "lax",
+          secure: options.secureCookies ?? false,
+          path: "/",
+          expires,
+        });
+      return {
+        db,
+        secrets,
+        user,
+        session: {
+          token,
+          set: (value, expiresAt) => res.appendHeader("Set-Cookie", cookie(value, expiresAt)),
+          clear: () => res.appendHeader("Set-Cookie", cookie("", new Date(0))),
+        },
+      };
+    },
+  });
+
+  const admin =
+    options.adminDist && existsSync(options.adminDist)
+      ? sirv(options.adminDist, { single: true, etag: true, gzip: true })
+      : undefined;
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path.startsWith("/trpc/")) return void trpc(req, res);
+    if (path === "/healthz") return void healthz(db, res);
+    if (admin) return admin(req, res, () => notFound(res));
+    notFound(res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    db,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+    },
+  };
+}
+
+async function healthz(db: Database, res: http.ServerResponse): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+    json(res, 200, { ok: true });
+  } catch {
+    json(res, 503, { ok: false, error: "database unreachable" });
+  }
+}
+
+function notFound(res: http.ServerResponse): void {
+  json(res, 404, { error: "Not found" });
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}

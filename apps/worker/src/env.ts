@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (pnpm dev sets it for the embedded Postgres)"),
+  SYNCHUB_ENCRYPTION_KEY: z.string().min(1, "SYNCHUB_ENCRYPTION_KEY is required: 32 bytes, base64 or hex"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+});
+
+export type WorkerEnv = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`The worker's environment is invalid:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,5 @@
+export * from "./auth/password.ts";
+export * from "./auth/sessions.ts";
+export type { ApiContext } from "./context.ts";
+export { type AppRouter, appRouter } from "./root.ts";
+export { connectionFilterSchema, createConnectionSchema } from "./routers/connections.ts";

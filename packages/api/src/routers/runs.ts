@@ -1,0 +1,25 @@
+import { findRun, listRuns } from "@synchub/db";
+import { z } from "zod";
+import { notFound, procedureFor, router } from "../trpc.ts";
+
+export const runsRouter = router({
+  list: procedureFor("viewer")
+    .input(
+      z
+        .object({
+          connectionId: z.uuid().optional(),
+          status: z.enum(["running", "succeeded", "failed"]).optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => listRuns(ctx.db, input ?? {})),
+
+  byId: procedureFor("viewer")
+    .input(z.object({ id: z.string().regex(/^\d+$/, "Run ids are numbers") }))
+    .query(async ({ ctx, input }) => {
+      const run = await findRun(ctx.db, input.id);
+      if (!run) throw notFound("run", input.id);
+      return run;
+    }),
+});

@@ -1,0 +1,37 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { ApiContext } from "./context.ts";
+
+const t = initTRPC.context<ApiContext>().create({
+  transformer: superjson,
+  // Validation failures carry each issue's field path, so forms and API clients can name the field.
+  errorFormatter({ shape, error }) {
+    const issues =
+      error.code === "BAD_REQUEST" && error.cause instanceof ZodError
+        ? error.cause.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))
+        : null;
+    return { ...shape, data: { ...shape.data, issues } };
+  },
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+
+const roleRank = { viewer: 0, operator: 1, admin: 2 } as const;
+export type Role = keyof typeof roleRank;
+
+/** A procedure open to logged-in users with at least `role`. */
+export function procedureFor(role: Role) {
+  return t.procedure.use(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first" });
+    if (roleRank[ctx.user.role] < roleRank[role]) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}
+
+export function notFound(what: string, id: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `No ${what} with id ${id}` });
+}

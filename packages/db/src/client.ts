@@ -1,0 +1,35 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { DB } from "./generated.ts";
+
+export type Database = Kysely<DB>;
+
+// `date` columns are calendar days, not instants: keep them as "YYYY-MM-DD" instead of letting
+// pg turn them into a Date at local midnight (which shifts the day in zones west of UTC).
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export interface CreateDbOptions {
+  connectionString: string;
+  /** Most connections the pool opens. (Default: 10) */
+  maxConnections?: number;
+  /** Shows in pg_stat_activity, so an operator can tell the worker from the server. (Default: "synchub") */
+  applicationName?: string;
+}
+
+export function createPool(options: CreateDbOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? "synchub",
+  });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** A Kysely instance over synchub's schema. Pass a pool to share it with graphile-worker. */
+export function createDb(poolOrOptions: pg.Pool | CreateDbOptions): Database {
+  const pool = poolOrOptions instanceof pg.Pool ? poolOrOptions : createPool(poolOrOptions);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }).withSchema("synchub");
+}

@@ -1,0 +1,137 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Every column an API caller may see: the encrypted credentials never leave the database layer. */
+const publicColumns = [
+  "connections.id",
+  "connections.tenant_id",
+  "connections.provider",
+  "connections.name",
+  "connections.base_url",
+  "connections.status",
+  "connections.paused_reason",
+  "connections.sync_status",
+  "connections.sync_error",
+  "connections.last_synced_at",
+  "connections.next_sync_at",
+  "connections.consecutive_failures",
+  "connections.created_at",
+  "connections.updated_at",
+] as const;
+
+export interface ConnectionFilter {
+  status?: "active" | "paused";
+  syncStatus?: "pending" | "running" | "ok" | "failed";
+  provider?: string;
+  tenantId?: string;
+  /** Matches tenant or connection name, case-insensitive. */
+  search?: string;
+  limit?: number;
+}
+
+export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
+  let query = db
+    .selectFrom("connections")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
+    .orderBy("tenants.name")
+    .orderBy("connections.name")
+    .limit(filter.limit ?? 500);
+  if (filter.status) query = query.where("connections.status", "=", filter.status);
+  if (filter.syncStatus) query = query.where("connections.sync_status", "=", filter.syncStatus);
+  if (filter.provider) query = query.where("connections.provider", "=", filter.provider);
+  if (filter.tenantId) query = query.where("connections.tenant_id", "=", filter.tenantId);
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`;
+    query = query.where((eb) =>
+      eb.or([eb("connections.name", "ilike", pattern), eb("tenants.name", "ilike", pattern)]),
+    );
+  }
+  return query.execute();
+}
+
+export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
+
+export function findConnection(db: Executor, id: string) {
+  return db
+    .selectFrom("connections")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
+    .where("connections.id", "=", id)
+    .executeTakeFirst();
+}
+
+/** For the sync task only: includes the sealed credentials, which it decrypts in memory. */
+export function findConnectionForSync(db: Executor, id: string) {
+  return db
+    .selectFrom("connections")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .select([
+      "connections.id",
+      "connections.provider",
+      "connections.base_url",
+      "connections.credentials_encrypted",
+      "connections.status",
+      "connections.last_synced_at",
+      "connections.consecutive_failures",
+      "tenants.tier",
+    ])
+    .where("connections.id", "=", id)
+    .executeTakeFirst();
+}
+
+export interface NewConnection {
+  tenantId: string;
+  provider: string;
+  name: string;
+  baseUrl: string | null;
+  credentialsEncrypted: string;
+}
+
+/** The insert trigger enqueues the first sync in the same transaction. */
+export async function insertConnection(db: Executor, input: NewConnection): Promise<string> {
+  const row = await db
+    .insertInto("connections")
+    .values({
+      tenant_id: input.tenantId,
+      provider: input.provider,
+      name: input.name,
+      base_url: input.baseUrl,
+      credentials_encrypted: input.credentialsEncrypted,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Returns false when no connection has that id. */
+export async function setConnectionPaused(
+  db: Executor,
+  id: string,
+  paused: { reason: string } | false,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("connections")
+    .set(
+      paused
+        ? { status: "paused", paused_reason: paused.reason, updated_at: sql`now()` }
+        : // Resuming makes the connection due at once instead of waiting out a stale next_sync_at.
+          { status: "active", paused_reason: null, next_sync_at: sql`now()`, updated_at: sql`now()` },
+    )
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Enqueues a sync through synchub.request_sync: one pending job per connection. */
+export async function requestSync(
+  db: Executor,
+  connectionId: string,
+  trigger: "manual" | "sql",
+): Promise<string> {
+  const { rows } = await sql<{ job_id: string }>`
+    select synchub.request_sync(${connectionId}::uuid, ${trigger}) as job_id`.execute(db);
+  return String(rows[0]!.job_id);
+}

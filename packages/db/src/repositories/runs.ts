@@ -1,0 +1,90 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface RunFilter {
+  connectionId?: string;
+  status?: "running" | "succeeded" | "failed";
+  limit?: number;
+}
+
+export function listRuns(db: Executor, filter: RunFilter = {}) {
+  let query = db
+    .selectFrom("sync_runs")
+    .innerJoin("connections", "connections.id", "sync_runs.connection_id")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .selectAll("sync_runs")
+    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
+    .orderBy("sync_runs.started_at", "desc")
+    .orderBy("sync_runs.id", "desc")
+    .limit(filter.limit ?? 100);
+  if (filter.connectionId) query = query.where("sync_runs.connection_id", "=", filter.connectionId);
+  if (filter.status) query = query.where("sync_runs.status", "=", filter.status);
+  return query.execute();
+}
+
+export type RunView = Awaited<ReturnType<typeof listRuns>>[number];
+
+export function findRun(db: Executor, id: string) {
+  return db
+    .selectFrom("sync_runs")
+    .innerJoin("connections", "connections.id", "sync_runs.connection_id")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .selectAll("sync_runs")
+    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
+    .where("sync_runs.id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function startRun(
+  db: Executor,
+  input: { connectionId: string; trigger: "schedule" | "manual" | "sql" | "created"; jobId: string; attempt: number },
+): Promise<string> {
+  const row = await db
+    .insertInto("sync_runs")
+    .values({
+      connection_id: input.connectionId,
+      trigger: input.trigger,
+      job_id: input.jobId,
+      attempt: input.attempt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Progress while a run pages through the provider, so the admin can show it live. */
+export async function recordRunProgress(
+  db: Executor,
+  runId: string,
+  page: { fetched: number; inserted: number; updated: number },
+): Promise<void> {
+  await db
+    .updateTable("sync_runs")
+    .set((eb) => ({
+      pages: eb("pages", "+", 1),
+      rows_fetched: eb("rows_fetched", "+", page.fetched),
+      rows_inserted: eb("rows_inserted", "+", page.inserted),
+      rows_updated: eb("rows_updated", "+", page.updated),
+    }))
+    .where("id", "=", runId)
+    .execute();
+}
+
+export async function finishRun(
+  db: Executor,
+  runId: string,
+  outcome: { status: "succeeded" } | { status: "failed"; error: string; errorClass: "transient" | "permanent" },
+): Promise<void> {
+  await db
+    .updateTable("sync_runs")
+    .set({
+      status: outcome.status,
+      finished_at: sql`now()`,
+      error: outcome.status === "failed" ? outcome.error : null,
+      error_class: outcome.status === "failed" ? outcome.errorClass : null,
+    })
+    .where("id", "=", runId)
+    .execute();
+}

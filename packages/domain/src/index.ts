@@ -1,0 +1,3 @@
+export * from "./backoff.ts";
+export * from "./secretBox.ts";
+export * from "./tiers.ts";

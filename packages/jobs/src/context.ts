@@ -1,0 +1,20 @@
+import type { Database } from "@synchub/db";
+import type { SecretBox } from "@synchub/domain";
+
+/** What every task needs from the process that runs it; the worker app builds it from its env. */
+export interface TaskContext {
+  db: Database;
+  secrets: SecretBox;
+  sync: SyncOptions;
+}
+
+export interface SyncOptions {
+  /** Days of history the first sync of a connection fetches. (Default: 30) */
+  backfillDays?: number;
+  /** Longest one sync may run before it is aborted and retried. (Default: 10 minutes) */
+  timeoutMs?: number;
+  /** HTTP retries inside one sync for network errors, timeouts and 5xx. (Default: 3 tries, 2 s base) */
+  httpRetry?: { attempts: number; baseDelayMs: number };
+  /** Per-request HTTP timeout. (Default: 30 000 ms) */
+  httpTimeoutMs?: number;
+}

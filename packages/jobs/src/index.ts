@@ -1,0 +1,4 @@
+export * from "./catalog.ts";
+export * from "./context.ts";
+export * from "./tasks/syncConnection.ts";
+export * from "./tasks/syncTick.ts";

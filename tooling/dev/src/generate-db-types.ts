@@ -1,0 +1,59 @@
+/**
+ * Regenerates packages/db/src/generated.ts from the migrated schema (`pnpm db:types`).
+ * A test runs kysely-codegen with --verify so the types can never drift from the SQL.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./ports.ts";
+import { makeScratchDir, startEmbeddedPostgres } from "./postgres.ts";
+import { prepareTemplateDatabase, withDatabase } from "./test-template.ts";
+
+export const generatedTypesFile = fileURLToPath(new URL("../../../packages/db/src/generated.ts", import.meta.url));
+
+// Check constraints are not introspected, so their value sets are restated here as unions.
+const columnOverrides = {
+  "connections.status": 'Generated<"active" | "paused">',
+  "connections.sync_status": 'Generated<"pending" | "running" | "ok" | "failed">',
+  "tenants.tier": '"enterprise" | "pro" | "free"',
+  "sync_runs.status": 'Generated<"running" | "succeeded" | "failed">',
+  "sync_runs.trigger": '"schedule" | "manual" | "sql" | "created"',
+  "sync_runs.error_class": '"transient" | "permanent" | null',
+  "users.role": '"viewer" | "operator" | "admin"',
+};
+
+export function kyselyCodegenArgs(url: string, outFile: string): string[] {
+  return [
+    "exec",
+    "kysely-codegen",
+    `--url=${url}`,
+    "--dialect=postgres",
+    "--include-pattern=synchub.*",
+    "--exclude-pattern=synchub.synchub_migration*",
+    "--default-schema=synchub",
+    "--date-parser=string",
+    `--overrides=${JSON.stringify({ columns: columnOverrides })}`,
+    `--out-file=${outFile}`,
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = await makeScratchDir("synchub-codegen-");
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "data"),
+    port: await freePort(),
+    ephemeral: true,
+  });
+  try {
+    const template = await prepareTemplateDatabase(postgres.url);
+    execFileSync("pnpm", kyselyCodegenArgs(withDatabase(postgres.url, template), generatedTypesFile), {
+      cwd: fileURLToPath(new URL("../../../packages/db", import.meta.url)),
+      stdio: "inherit",
+    });
+  } finally {
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
