@@ -1,7 +1,7 @@
 import { createDb, createPool } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
-import { createTaskList, crontab, type SyncOptions } from "@synchub/jobs";
-import { parseCrontab, run } from "graphile-worker";
+import { createTaskList, cronItems, type SyncOptions } from "@synchub/jobs";
+import { parseCronItems, run } from "graphile-worker";
 
 export interface StartWorkerOptions {
   connectionString: string;
@@ -33,7 +33,7 @@ export async function startWorker(options: StartWorkerOptions) {
     noHandleSignals: options.handleSignals === false,
     pollInterval: 1000,
     taskList: createTaskList({ db, secrets: createSecretBox(options.encryptionKey), sync: options.sync ?? {} }),
-    parsedCronItems: parseCrontab(crontab),
+    parsedCronItems: parseCronItems(cronItems),
   });
   let stopped: Promise<void> | undefined;
   const stop = () => {

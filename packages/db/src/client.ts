@@ -25,6 +25,7 @@ export function createPool(options: CreateDbOptions): pg.Pool {
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

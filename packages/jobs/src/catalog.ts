@@ -1,4 +1,4 @@
-import type { TaskList } from "graphile-worker";
+import type { CronItem, TaskList } from "graphile-worker";
 import type { z } from "zod";
 import type { TaskContext } from "./context.ts";
 import { syncConnection, syncConnectionPayload } from "./tasks/syncConnection.ts";
@@ -21,7 +21,15 @@ export function createTaskList(ctx: TaskContext): TaskList {
 }
 
 /** graphile-worker's crontab only ticks the schedulers; they create the per-item jobs. */
-export const crontab = ["* * * * * sync.tick ?max=1&jobKey=sync.tick&jobKeyMode=replace"].join("\n");
+export const cronItems: CronItem[] = [
+  {
+    task: "sync.tick",
+    match: "* * * * *",
+    identifier: "sync.tick",
+    // A tick that could not run is not worth replaying: the next one enqueues whatever is due.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: "sync.tick", jobKeyMode: "replace" },
+  },
+];
 
 function parsePayload<T extends z.ZodType>(task: string, schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw);
