@@ -3,8 +3,7 @@
  * A test runs kysely-codegen with --verify so the types can never drift from the SQL.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./ports.ts";

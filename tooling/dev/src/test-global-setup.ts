@@ -1,26 +1,15 @@
 /**
  * vitest global setup: one Postgres and one provider sandbox for the whole run.
- * Test files get their own database cloned from a migrated template (see test-database.ts).
+ * Test files get their own database cloned from a migrated template (see packages/db/src/testing.ts).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
+import type {} from "@synchub/db/testing";
 import type { TestProject } from "vitest/node";
 import { startSandbox } from "@synchub/sandbox";
 import { prepareTemplateDatabase } from "./test-template.ts";
 import { makeScratchDir, type RunningPostgres, startEmbeddedPostgres } from "./postgres.ts";
 import { freePort } from "./ports.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Connection string of a server where test files may create databases. */
-    postgresAdminUrl: string;
-    /** Name of the migrated template database to clone. */
-    templateDatabase: string;
-    /** Base URL of the provider sandbox. */
-    sandboxUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   let postgres: RunningPostgres | undefined;

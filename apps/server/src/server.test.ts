@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
+import { createSecretBox } from "@synchub/domain";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "./server.ts";
+
+let t: TestDatabase;
+let server: RunningServer;
+const encryptionKey = randomBytes(32).toString("base64");
+const adminKey = "sk-admin-http-secret-0123456789";
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  server = await startServer({
+    connectionString: t.url,
+    encryptionKey,
+    admin: { username: "admin", password: "correct horse battery" },
+    port: 0,
+  });
+  const tenant = await t.db.insertInto("tenants").values({ name: "Acme", tier: "pro" }).returning("id").executeTakeFirstOrThrow();
+  await t.db
+    .insertInto("connections")
+    .values({
+      tenant_id: tenant.id,
+      provider: "openai",
+      name: "Main",
+      base_url: null,
+      credentials_encrypted: createSecretBox(encryptionKey).seal(JSON.stringify({ adminKey })),
+    })
+    .execute();
+});
+afterAll(async () => {
+  await server.close();
+  await t.drop();
+});
+
+async function login(password: string) {
+  return fetch(`${server.url}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ json: { username: "admin", password } }),
+  });
+}
+
+describe("HTTP server", () => {
+  it("answers /healthz when the database is reachable", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it("refuses API calls without a session", async () => {
+    const response = await fetch(`${server.url}/trpc/connections.list`);
+    expect(response.status).toBe(401);
+  });
+
+  it("rejects a wrong password without setting a cookie", async () => {
+    const response = await login("wrong password");
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("logs in with an httpOnly cookie and lists connections without their credentials", async () => {
+    const response = await login("correct horse battery");
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^synchub_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+
+    const list = await fetch(`${server.url}/trpc/connections.list`, {
+      headers: { cookie: cookie.split(";")[0]! },
+    });
+    expect(list.status).toBe(200);
+    const body = await list.text();
+    expect(body).toContain("Main");
+    expect(body).not.toContain(adminKey);
+    expect(body).not.toContain("credentials_encrypted");
+  });
+
+  it("ends the session on logout", async () => {
+    const cookie = ((await login("correct horse battery")).headers.get("set-cookie") ?? "").split(";")[0]!;
+    await fetch(`${server.url}/trpc/auth.logout`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: "{}" });
+    const after = await fetch(`${server.url}/trpc/connections.list`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+  });
+});

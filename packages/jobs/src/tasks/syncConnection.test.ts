@@ -1,0 +1,155 @@
+import { createCostsClient } from "@synchub/connectors";
+import { listCostRows } from "@synchub/db";
+import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import {
+  injectFault,
+  insertOpenAIConnection,
+  insertTenant,
+  runDueJobs,
+  sandboxKey,
+  sandboxRequestCount,
+} from "../testing.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+async function connectionState(id: string) {
+  return t.db.selectFrom("connections").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+async function runsOf(id: string) {
+  return t.db.selectFrom("sync_runs").selectAll().where("connection_id", "=", id).orderBy("id").execute();
+}
+
+async function pendingJobs(id: string) {
+  const { rows } = await sql<{ attempts: number; last_error: string | null }>`
+    select attempts, last_error from graphile_worker.jobs where key = ${`sync:${id}`}`.execute(t.db);
+  return rows;
+}
+
+describe("sync.connection", () => {
+  it("saves exactly the cost rows the provider reports, from the first sync the insert enqueued", async () => {
+    const key = sandboxKey();
+    const { id: tenantId } = await insertTenant(t.db, "enterprise");
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const saved = await listCostRows(t.db, id);
+    const expected = [];
+    const client = createCostsClient("openai", { adminKey: key }, { baseUrl: `${inject("sandboxUrl")}/openai` });
+    const [run] = await runsOf(id);
+    const startDay = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    for await (const page of client.pages({ startDay })) expected.push(...page);
+    expect(saved.length).toBeGreaterThan(20);
+    const asKeys = (rows: string[][]) => rows.map((row) => row.join(" | ")).sort();
+    expect(asKeys(saved.map((row) => [row.day, row.line_item, String(Number(row.amount)), row.currency]))).toEqual(
+      asKeys(expected.map((line) => [line.day, line.lineItem, String(Number(line.amount)), line.currency])),
+    );
+    expect(run).toMatchObject({ trigger: "created", status: "succeeded", rows_inserted: saved.length });
+
+    const connection = await connectionState(id);
+    expect(connection).toMatchObject({ sync_status: "ok", sync_error: null, consecutive_failures: 0 });
+    expect(connection.last_synced_at).toBeInstanceOf(Date);
+    // Enterprise tier: next sync 30 minutes later.
+    const minutesAhead = (connection.next_sync_at.getTime() - Date.now()) / 60_000;
+    expect(minutesAhead).toBeGreaterThan(29);
+    expect(minutesAhead).toBeLessThanOrEqual(30);
+  });
+
+  it("changes nothing when the same sync runs a second time", async () => {
+    const { id: tenantId } = await insertTenant(t.db);
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: sandboxKey() });
+    await runDueJobs(t.db, t.url);
+    const before = await listCostRows(t.db, id);
+
+    // Force the second run to cover the whole first range again, as a duplicate trigger would.
+    await t.db.updateTable("connections").set({ last_synced_at: null }).where("id", "=", id).execute();
+    await sql`select synchub.request_sync(${id}::uuid, 'manual')`.execute(t.db);
+    await runDueJobs(t.db, t.url);
+
+    const after = await listCostRows(t.db, id);
+    const runs = await runsOf(id);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toMatchObject({ status: "succeeded", trigger: "manual", rows_inserted: 0, rows_updated: 0 });
+    expect(runs[1]!.rows_fetched).toBe(before.length);
+    expect(after).toEqual(before);
+  });
+
+  it("retries a provider 5xx inside the sync and still saves every row", async () => {
+    const key = sandboxKey("flaky");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "5xx", status: 503, count: 1 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "succeeded", error: null });
+    expect(run!.rows_inserted).toBeGreaterThan(20);
+    // One refused request plus the pages that succeeded.
+    expect(await sandboxRequestCount(key)).toBe(run!.pages + 1);
+    expect(await pendingJobs(id)).toEqual([]);
+  });
+
+  it("records a bad admin key as a permanent failure on the connection and does not retry it", async () => {
+    const key = "sk-admin-revoked-0123456789";
+    const { id: tenantId } = await insertTenant(t.db);
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const connection = await connectionState(id);
+    expect(connection.sync_status).toBe("failed");
+    expect(connection.sync_error).toMatch(/401/);
+    expect(connection.sync_error).not.toContain(key);
+    expect(connection.consecutive_failures).toBe(1);
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "failed", error_class: "permanent" });
+    expect(await pendingJobs(id)).toEqual([]);
+    expect(await listCostRows(t.db, id)).toEqual([]);
+  });
+
+  it("leaves a transient failure queued for a retry, with the failed attempt in the run history", async () => {
+    const key = sandboxKey("down");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "5xx", status: 502, count: 3 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "failed", error_class: "transient" });
+    expect((await connectionState(id)).sync_status).toBe("failed");
+    const [job] = await pendingJobs(id);
+    expect(job?.attempts).toBe(1);
+
+    // The retry (made due now) succeeds once the provider recovers.
+    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`sync:${id}`}`.execute(t.db);
+    await runDueJobs(t.db, t.url);
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.status, r.attempt])).toEqual([
+      ["failed", 1],
+      ["succeeded", 2],
+    ]);
+    expect(await connectionState(id)).toMatchObject({ sync_status: "ok", consecutive_failures: 0 });
+  });
+
+  it("skips a paused connection without calling the provider", async () => {
+    const key = sandboxKey("paused");
+    const { id: tenantId } = await insertTenant(t.db);
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key, status: "paused" });
+    await sql`select synchub.request_sync(${id}::uuid, 'manual')`.execute(t.db);
+
+    await runDueJobs(t.db, t.url);
+
+    expect(await runsOf(id)).toEqual([]);
+    expect(await sandboxRequestCount(key)).toBe(0);
+  });
+});

@@ -1,0 +1,63 @@
+/** Fixtures shared by the jobs tests: real rows, a real graphile-worker run, the real sandbox. */
+import { randomBytes } from "node:crypto";
+import type { Database } from "@synchub/db";
+import { createSecretBox, type Tier } from "@synchub/domain";
+import { Logger, runOnce } from "graphile-worker";
+import { inject } from "vitest";
+import { createTaskList } from "./catalog.ts";
+import type { TaskContext } from "./context.ts";
+
+export const testSecrets = createSecretBox(randomBytes(32).toString("base64"));
+
+export function testContext(db: Database): TaskContext {
+  return { db, secrets: testSecrets, sync: { httpRetry: { attempts: 3, baseDelayMs: 10 }, httpTimeoutMs: 2_000 } };
+}
+
+/** A fresh admin key the sandbox accepts; unique per test so injected faults stay scoped to it. */
+export function sandboxKey(label = "test"): string {
+  return `sk-admin-${label}-${randomBytes(6).toString("hex")}`;
+}
+
+export async function insertTenant(db: Database, tier: Tier = "pro", name = `Tenant ${randomBytes(3).toString("hex")}`) {
+  return db.insertInto("tenants").values({ name, tier }).returning("id").executeTakeFirstOrThrow();
+}
+
+export async function insertOpenAIConnection(
+  db: Database,
+  input: { tenantId: string; adminKey: string; status?: "active" | "paused" },
+): Promise<string> {
+  const row = await db
+    .insertInto("connections")
+    .values({
+      tenant_id: input.tenantId,
+      provider: "openai",
+      name: "OpenAI",
+      base_url: `${inject("sandboxUrl")}/openai`,
+      credentials_encrypted: testSecrets.seal(JSON.stringify({ adminKey: input.adminKey })),
+      status: input.status ?? "active",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Runs every job that is due now, with the real task catalog, then returns. */
+export async function runDueJobs(db: Database, connectionString: string): Promise<void> {
+  await runOnce({ connectionString, taskList: createTaskList(testContext(db)), logger: quietLogger });
+}
+
+export async function injectFault(key: string, fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${inject("sandboxUrl")}/__sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key, ...fault }),
+  });
+  if (!response.ok) throw new Error(`sandbox refused fault: ${await response.text()}`);
+}
+
+export async function sandboxRequestCount(key: string): Promise<number> {
+  const response = await fetch(`${inject("sandboxUrl")}/__sandbox/requests?key=${encodeURIComponent(key)}`);
+  return ((await response.json()) as { count: number }).count;
+}
+
+const quietLogger = new Logger(() => () => {});
