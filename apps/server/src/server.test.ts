@@ -17,7 +17,11 @@ beforeAll(async () => {
     admin: { username: "admin", password: "correct horse battery" },
     port: 0,
   });
-  const tenant = await t.db.insertInto("tenants").values({ name: "Acme", tier: "pro" }).returning("id").executeTakeFirstOrThrow();
+  const tenant = await t.db
+    .insertInto("tenants")
+    .values({ name: "Acme", tier: "pro" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await t.db
     .insertInto("connections")
     .values({
@@ -79,7 +83,11 @@ describe("HTTP server", () => {
 
   it("ends the session on logout", async () => {
     const cookie = ((await login("correct horse battery")).headers.get("set-cookie") ?? "").split(";")[0]!;
-    await fetch(`${server.url}/trpc/auth.logout`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: "{}" });
+    await fetch(`${server.url}/trpc/auth.logout`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: "{}",
+    });
     const after = await fetch(`${server.url}/trpc/connections.list`, { headers: { cookie } });
     expect(after.status).toBe(401);
   });

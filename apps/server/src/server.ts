@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiContext, appRouter, ensureAdminUser, SESSION_COOKIE, userForSessionToken } from "@synchub/api";
+import {
+  type ApiContext,
+  appRouter,
+  ensureAdminUser,
+  SESSION_COOKIE,
+  userForSessionToken,
+} from "@synchub/api";
 import { createDb, createPool, type Database } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";

@@ -32,7 +32,11 @@ export async function startWorker(options: StartWorkerOptions) {
     concurrency,
     noHandleSignals: options.handleSignals === false,
     pollInterval: 1000,
-    taskList: createTaskList({ db, secrets: createSecretBox(options.encryptionKey), sync: options.sync ?? {} }),
+    taskList: createTaskList({
+      db,
+      secrets: createSecretBox(options.encryptionKey),
+      sync: options.sync ?? {},
+    }),
     parsedCronItems: parseCronItems(cronItems),
   });
   let stopped: Promise<void> | undefined;

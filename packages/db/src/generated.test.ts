@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./testing.ts";
 
-const generateScript = fileURLToPath(new URL("../../../tooling/dev/src/generate-db-types.ts", import.meta.url));
+const generateScript = fileURLToPath(
+  new URL("../../../tooling/dev/src/generate-db-types.ts", import.meta.url),
+);
 
 describe("Kysely table types", () => {
   it("match the migrated schema (regenerate with `pnpm --filter @synchub/db db:types`)", async () => {

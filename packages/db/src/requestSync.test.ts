@@ -10,10 +10,21 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function newConnection(db: Database, status: "active" | "paused" = "paused") {
-  const tenant = await db.insertInto("tenants").values({ name: "T", tier: "pro" }).returning("id").executeTakeFirstOrThrow();
+  const tenant = await db
+    .insertInto("tenants")
+    .values({ name: "T", tier: "pro" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const row = await db
     .insertInto("connections")
-    .values({ tenant_id: tenant.id, provider: "openai", name: "c", base_url: null, credentials_encrypted: "v1.x.y.z", status })
+    .values({
+      tenant_id: tenant.id,
+      provider: "openai",
+      name: "c",
+      base_url: null,
+      credentials_encrypted: "v1.x.y.z",
+      status,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

@@ -29,9 +29,10 @@ export function createSecretBox(key: string): SecretBox {
       const decipher = createDecipheriv("aes-256-gcm", keyBytes, Buffer.from(iv, "base64url"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
       try {
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
-          "utf8",
-        );
+        return Buffer.concat([
+          decipher.update(Buffer.from(ciphertext, "base64url")),
+          decipher.final(),
+        ]).toString("utf8");
       } catch {
         throw new SecretKeyError(
           "Cannot decrypt stored credentials: SYNCHUB_ENCRYPTION_KEY is not the key they were sealed with",

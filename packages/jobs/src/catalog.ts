@@ -34,7 +34,9 @@ export const cronItems: CronItem[] = [
 function parsePayload<T extends z.ZodType>(task: string, schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`Invalid payload for ${task}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `Invalid payload for ${task}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

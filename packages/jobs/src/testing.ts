@@ -10,7 +10,11 @@ import type { TaskContext } from "./context.ts";
 export const testSecrets = createSecretBox(randomBytes(32).toString("base64"));
 
 export function testContext(db: Database): TaskContext {
-  return { db, secrets: testSecrets, sync: { httpRetry: { attempts: 3, baseDelayMs: 10 }, httpTimeoutMs: 2_000 } };
+  return {
+    db,
+    secrets: testSecrets,
+    sync: { httpRetry: { attempts: 3, baseDelayMs: 10 }, httpTimeoutMs: 2_000 },
+  };
 }
 
 /** A fresh admin key the sandbox accepts; unique per test so injected faults stay scoped to it. */
@@ -18,7 +22,11 @@ export function sandboxKey(label = "test"): string {
   return `sk-admin-${label}-${randomBytes(6).toString("hex")}`;
 }
 
-export async function insertTenant(db: Database, tier: Tier = "pro", name = `Tenant ${randomBytes(3).toString("hex")}`) {
+export async function insertTenant(
+  db: Database,
+  tier: Tier = "pro",
+  name = `Tenant ${randomBytes(3).toString("hex")}`,
+) {
   return db.insertInto("tenants").values({ name, tier }).returning("id").executeTakeFirstOrThrow();
 }
 

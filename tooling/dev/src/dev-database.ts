@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { withDatabase } from "./test-template.ts";
+import { ensureDatabase } from "./databases.ts";
 
 export interface DevDatabase {
   url: string;
@@ -29,16 +28,7 @@ export async function startDevDatabase(options: { dataDir: string; port: number 
     child.once("exit", (code) => reject(new Error(`The embedded Postgres process exited (code ${code})`)));
   });
 
-  const database = "synchub";
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [database]);
-    if (!rowCount) await admin.query(`create database ${database}`);
-  } finally {
-    await admin.end();
-  }
-  return { url: withDatabase(serverUrl, database), stop: () => stopChild(child) };
+  return { url: await ensureDatabase(serverUrl, "synchub"), stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

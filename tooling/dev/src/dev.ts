@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, migrateToLatest } from "@synchub/db";
-import pg from "pg";
 import { createSecretBox } from "@synchub/domain";
+import pg from "pg";
 import { startDevDatabase } from "./dev-database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
 import { seedDemoData } from "./seed.ts";
@@ -67,7 +67,9 @@ async function main() {
 
   void announceWhenUp(`http://127.0.0.1:${ports.admin}`, secrets.adminPassword);
 
-  const code = await new Promise<number>((resolve) => turbo.once("exit", (exitCode) => resolve(exitCode ?? 0)));
+  const code = await new Promise<number>((resolve) =>
+    turbo.once("exit", (exitCode) => resolve(exitCode ?? 0)),
+  );
   // turbo returns once its own children are gone, but the app processes under them may still be
   // finishing (the worker releasing its jobs); Postgres waits for their connections to close.
   await waitForAppsToDisconnect(database.url, 20_000);

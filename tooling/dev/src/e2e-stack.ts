@@ -12,18 +12,22 @@ import { createSecretBox } from "@synchub/domain";
 import { startSandbox } from "@synchub/sandbox";
 import { startServer } from "@synchub/server";
 import { startWorker } from "@synchub/worker";
+import { ensureDatabase } from "./databases.ts";
 import { freePort } from "./ports.ts";
 import { makeScratchDir, startEmbeddedPostgres } from "./postgres.ts";
 import { seedDemoData } from "./seed.ts";
-import { prepareTemplateDatabase, withDatabase } from "./test-template.ts";
 
 const port = Number(process.env.SYNCHUB_SERVER_PORT ?? 4319);
 const adminPassword = process.env.ADMIN_PASSWORD ?? "e2e-admin-password";
 const encryptionKey = randomBytes(32).toString("base64");
 
 const scratch = await makeScratchDir("synchub-e2e-");
-const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, "data"), port: await freePort(), ephemeral: true });
-const url = withDatabase(postgres.url, await prepareTemplateDatabase(postgres.url));
+const postgres = await startEmbeddedPostgres({
+  dataDir: path.join(scratch, "data"),
+  port: await freePort(),
+  ephemeral: true,
+});
+const url = await ensureDatabase(postgres.url, "synchub");
 const db = createDb({ connectionString: url, maxConnections: 2 });
 await migrateToLatest(db, url);
 const sandbox = await startSandbox({ port: 0 });

@@ -6,11 +6,13 @@ import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { prepareTemplateDatabase, withDatabase } from "./databases.ts";
 import { freePort } from "./ports.ts";
 import { makeScratchDir, startEmbeddedPostgres } from "./postgres.ts";
-import { prepareTemplateDatabase, withDatabase } from "./test-template.ts";
 
-export const generatedTypesFile = fileURLToPath(new URL("../../../packages/db/src/generated.ts", import.meta.url));
+export const generatedTypesFile = fileURLToPath(
+  new URL("../../../packages/db/src/generated.ts", import.meta.url),
+);
 
 // Check constraints are not introspected, so their value sets are restated here as unions.
 const columnOverrides = {

@@ -22,8 +22,16 @@ const demoTenants: DemoTenant[] = [
     tier: "enterprise",
     activeHoursAgo: 1,
     connections: [
-      { id: "00000000-0000-4000-8000-000000000101", name: "Acme production", adminKey: "sk-admin-demo-acme-prod" },
-      { id: "00000000-0000-4000-8000-000000000102", name: "Acme research", adminKey: "sk-admin-demo-acme-research" },
+      {
+        id: "00000000-0000-4000-8000-000000000101",
+        name: "Acme production",
+        adminKey: "sk-admin-demo-acme-prod",
+      },
+      {
+        id: "00000000-0000-4000-8000-000000000102",
+        name: "Acme research",
+        adminKey: "sk-admin-demo-acme-research",
+      },
     ],
   },
   {
@@ -31,7 +39,9 @@ const demoTenants: DemoTenant[] = [
     name: "Globex",
     tier: "pro",
     activeHoursAgo: 5,
-    connections: [{ id: "00000000-0000-4000-8000-000000000201", name: "Globex main", adminKey: "sk-admin-demo-globex" }],
+    connections: [
+      { id: "00000000-0000-4000-8000-000000000201", name: "Globex main", adminKey: "sk-admin-demo-globex" },
+    ],
   },
   {
     id: "00000000-0000-4000-8000-000000000003",
@@ -40,7 +50,11 @@ const demoTenants: DemoTenant[] = [
     activeHoursAgo: 30,
     connections: [
       // Revoked on purpose: the sandbox answers 401, so the admin shows a permanent failure.
-      { id: "00000000-0000-4000-8000-000000000301", name: "Initech legacy", adminKey: "sk-admin-revoked-initech" },
+      {
+        id: "00000000-0000-4000-8000-000000000301",
+        name: "Initech legacy",
+        adminKey: "sk-admin-revoked-initech",
+      },
     ],
   },
   {
@@ -48,11 +62,16 @@ const demoTenants: DemoTenant[] = [
     name: "Hooli",
     tier: "free",
     activeHoursAgo: null,
-    connections: [{ id: "00000000-0000-4000-8000-000000000401", name: "Hooli sandbox", adminKey: "sk-admin-demo-hooli" }],
+    connections: [
+      { id: "00000000-0000-4000-8000-000000000401", name: "Hooli sandbox", adminKey: "sk-admin-demo-hooli" },
+    ],
   },
 ];
 
-export async function seedDemoData(db: Database, options: { sandboxUrl: string; secrets: SecretBox }): Promise<void> {
+export async function seedDemoData(
+  db: Database,
+  options: { sandboxUrl: string; secrets: SecretBox },
+): Promise<void> {
   const baseUrl = `${options.sandboxUrl}/openai`;
   await db.transaction().execute(async (trx) => {
     await trx

@@ -5,11 +5,11 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type {} from "@synchub/db/testing";
-import type { TestProject } from "vitest/node";
 import { startSandbox } from "@synchub/sandbox";
-import { prepareTemplateDatabase } from "./test-template.ts";
-import { makeScratchDir, type RunningPostgres, startEmbeddedPostgres } from "./postgres.ts";
+import type { TestProject } from "vitest/node";
+import { prepareTemplateDatabase } from "./databases.ts";
 import { freePort } from "./ports.ts";
+import { makeScratchDir, type RunningPostgres, startEmbeddedPostgres } from "./postgres.ts";
 
 export default async function setup(project: TestProject) {
   let postgres: RunningPostgres | undefined;

@@ -48,6 +48,7 @@ export function userForSessionToken(db: Database, token: string): Promise<Sessio
 /** Makes sure the configured admin account exists with the configured password. */
 export async function ensureAdminUser(db: Database, username: string, password: string): Promise<void> {
   const existing = await findUserByUsername(db, username);
-  if (existing && existing.role === "admin" && (await verifyPassword(password, existing.password_hash))) return;
+  if (existing && existing.role === "admin" && (await verifyPassword(password, existing.password_hash)))
+    return;
   await upsertUser(db, { username, passwordHash: await hashPassword(password), role: "admin" });
 }

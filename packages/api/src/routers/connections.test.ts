@@ -14,7 +14,11 @@ const secrets = createSecretBox(randomBytes(32).toString("base64"));
 beforeAll(async () => {
   t = await createTestDatabase();
   tenantId = (
-    await t.db.insertInto("tenants").values({ name: "Acme", tier: "pro" }).returning("id").executeTakeFirstOrThrow()
+    await t.db
+      .insertInto("tenants")
+      .values({ name: "Acme", tier: "pro" })
+      .returning("id")
+      .executeTakeFirstOrThrow()
   ).id;
 });
 afterAll(() => t.drop());
@@ -76,7 +80,9 @@ describe("connections API", () => {
         credentials: { adminKey: secretKey },
       }),
     ).rejects.toMatchObject({ code: "NOT_FOUND", message: `No tenant with id ${unknown}` });
-    await expect(callerAs("viewer").connections.byId({ id: unknown })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerAs("viewer").connections.byId({ id: unknown })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(callerAs("operator").connections.syncNow({ id: unknown })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
@@ -116,7 +122,9 @@ describe("connections API", () => {
     const second = await callerAs("operator").connections.syncNow({ id: created.id });
     expect(second.jobId).toBe(first.jobId);
     const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from graphile_worker._private_jobs where key = ${`sync:${created.id}`}`.execute(t.db);
+      select count(*)::int as n from graphile_worker._private_jobs where key = ${`sync:${created.id}`}`.execute(
+      t.db,
+    );
     expect(rows[0]?.n).toBe(1);
   });
 

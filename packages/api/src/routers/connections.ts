@@ -32,7 +32,11 @@ export const createConnectionSchema = z
     const parsed = credentialsSchemaFor(value.provider).safeParse(value.credentials);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["credentials", ...issue.path.map(String)], message: issue.message });
+        ctx.addIssue({
+          code: "custom",
+          path: ["credentials", ...issue.path.map(String)],
+          message: issue.message,
+        });
       }
     }
   });

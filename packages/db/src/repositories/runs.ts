@@ -39,7 +39,12 @@ export function findRun(db: Executor, id: string) {
 
 export async function startRun(
   db: Executor,
-  input: { connectionId: string; trigger: "schedule" | "manual" | "sql" | "created"; jobId: string; attempt: number },
+  input: {
+    connectionId: string;
+    trigger: "schedule" | "manual" | "sql" | "created";
+    jobId: string;
+    attempt: number;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto("sync_runs")
@@ -75,7 +80,9 @@ export async function recordRunProgress(
 export async function finishRun(
   db: Executor,
   runId: string,
-  outcome: { status: "succeeded" } | { status: "failed"; error: string; errorClass: "transient" | "permanent" },
+  outcome:
+    | { status: "succeeded" }
+    | { status: "failed"; error: string; errorClass: "transient" | "permanent" },
 ): Promise<void> {
   await db
     .updateTable("sync_runs")

@@ -2,8 +2,7 @@ import { createCostsClient } from "@synchub/connectors";
 import { listCostRows } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   injectFault,
   insertOpenAIConnection,
@@ -43,13 +42,19 @@ describe("sync.connection", () => {
 
     const saved = await listCostRows(t.db, id);
     const expected = [];
-    const client = createCostsClient("openai", { adminKey: key }, { baseUrl: `${inject("sandboxUrl")}/openai` });
+    const client = createCostsClient(
+      "openai",
+      { adminKey: key },
+      { baseUrl: `${inject("sandboxUrl")}/openai` },
+    );
     const [run] = await runsOf(id);
     const startDay = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     for await (const page of client.pages({ startDay })) expected.push(...page);
     expect(saved.length).toBeGreaterThan(20);
     const asKeys = (rows: string[][]) => rows.map((row) => row.join(" | ")).sort();
-    expect(asKeys(saved.map((row) => [row.day, row.line_item, String(Number(row.amount)), row.currency]))).toEqual(
+    expect(
+      asKeys(saved.map((row) => [row.day, row.line_item, String(Number(row.amount)), row.currency])),
+    ).toEqual(
       asKeys(expected.map((line) => [line.day, line.lineItem, String(Number(line.amount)), line.currency])),
     );
     expect(run).toMatchObject({ trigger: "created", status: "succeeded", rows_inserted: saved.length });
@@ -77,7 +82,12 @@ describe("sync.connection", () => {
     const after = await listCostRows(t.db, id);
     const runs = await runsOf(id);
     expect(runs).toHaveLength(2);
-    expect(runs[1]).toMatchObject({ status: "succeeded", trigger: "manual", rows_inserted: 0, rows_updated: 0 });
+    expect(runs[1]).toMatchObject({
+      status: "succeeded",
+      trigger: "manual",
+      rows_inserted: 0,
+      rows_updated: 0,
+    });
     expect(runs[1]!.rows_fetched).toBe(before.length);
     expect(after).toEqual(before);
   });
@@ -131,7 +141,9 @@ describe("sync.connection", () => {
     expect(job?.attempts).toBe(1);
 
     // The retry (made due now) succeeds once the provider recovers.
-    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`sync:${id}`}`.execute(t.db);
+    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`sync:${id}`}`.execute(
+      t.db,
+    );
     await runDueJobs(t.db, t.url);
     const runs = await runsOf(id);
     expect(runs.map((r) => [r.status, r.attempt])).toEqual([

@@ -1,11 +1,5 @@
 import { type CredentialsFor, createCostsClient, ProviderError, type ProviderId } from "@synchub/connectors";
-import {
-  findConnectionForSync,
-  finishRun,
-  recordRunProgress,
-  startRun,
-  upsertCostRows,
-} from "@synchub/db";
+import { findConnectionForSync, finishRun, recordRunProgress, startRun, upsertCostRows } from "@synchub/db";
 import { nextSyncDelayMs, SecretKeyError, tierIntervalMs } from "@synchub/domain";
 import type { JobHelpers } from "graphile-worker";
 import { sql } from "kysely";
@@ -62,7 +56,9 @@ export async function syncConnection(
   const startedAt = Date.now();
   try {
     // createCostsClient validates the shape and fails permanently naming a missing field.
-    const credentials = JSON.parse(ctx.secrets.open(connection.credentials_encrypted)) as CredentialsFor<ProviderId>;
+    const credentials = JSON.parse(
+      ctx.secrets.open(connection.credentials_encrypted),
+    ) as CredentialsFor<ProviderId>;
     const client = createCostsClient(connection.provider as ProviderId, credentials, {
       baseUrl: connection.base_url ?? undefined,
       retry: ctx.sync.httpRetry,
@@ -122,7 +118,10 @@ export function watermarkDay(lastSyncedAt: Date | null, backfillDays: number, no
   return new Date(from).toISOString().slice(0, 10);
 }
 
-function classify(error: unknown, timedOut: boolean): { errorClass: "transient" | "permanent"; message: string } {
+function classify(
+  error: unknown,
+  timedOut: boolean,
+): { errorClass: "transient" | "permanent"; message: string } {
   if (timedOut) return { errorClass: "transient", message: "Sync timed out and was aborted" };
   if (error instanceof ProviderError) return { errorClass: error.kind, message: error.message };
   if (error instanceof SecretKeyError) return { errorClass: "permanent", message: error.message };

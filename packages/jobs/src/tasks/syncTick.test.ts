@@ -38,7 +38,11 @@ describe("sync.tick", () => {
       order by priority, id`.execute(t.db);
     expect(rows.map((row) => row.connection_id)).toEqual([ids.enterprise, ids.pro, ids.free]);
 
-    const free = await t.db.selectFrom("connections").select("next_sync_at").where("id", "=", ids.free!).executeTakeFirstOrThrow();
+    const free = await t.db
+      .selectFrom("connections")
+      .select("next_sync_at")
+      .where("id", "=", ids.free!)
+      .executeTakeFirstOrThrow();
     expect(free.next_sync_at.getTime() - Date.now()).toBeGreaterThan(tierIntervalMs.free - 60_000);
   });
 

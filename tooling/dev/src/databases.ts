@@ -23,6 +23,19 @@ export async function prepareTemplateDatabase(adminUrl: string): Promise<string>
   return TEMPLATE;
 }
 
+/** Creates the database unless it exists; returns its connection string. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [database]);
+    if (!rowCount) await admin.query(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(serverUrl, database);
+}
+
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
