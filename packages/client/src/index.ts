@@ -1,0 +1,25 @@
+import type { AppRouter } from "@synchub/api";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import superjson from "superjson";
+
+export type { AppRouter };
+
+export interface SynchubClientOptions {
+  /** Base URL of the synchub server, e.g. https://synchub.internal.example.com */
+  url: string;
+  /** Extra headers on every call, e.g. a session cookie. (Default: none) */
+  headers?: Record<string, string>;
+}
+
+/** A tRPC client typed by synchub's router, for other TypeScript services. */
+export function createSynchubClient(options: SynchubClientOptions) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${options.url.replace(/\/$/, "")}/trpc`,
+        transformer: superjson,
+        headers: () => options.headers ?? {},
+      }),
+    ],
+  });
+}
