@@ -1,0 +1,110 @@
+import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { Badge, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import { count, exactTime, useNow } from "../format.ts";
+import { hrefFor } from "../router.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
+import { runDuration } from "./RunsPage.tsx";
+
+export function RunDetailPage({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const now = useNow(1_000);
+  const run = useQuery({
+    ...trpc.runs.byId.queryOptions({ id }),
+    // Only a running run changes; finished ones are history.
+    refetchInterval: (query) => (query.state.data?.status === "running" ? LIVE_INTERVAL_MS : false),
+  });
+
+  const back = (
+    <a className="button" href={hrefFor({ page: "runs", connectionId: null })}>
+      ← All runs
+    </a>
+  );
+
+  if (run.isPending) return <Loading label="Loading run…" />;
+  if (run.isError) {
+    return (
+      <section>
+        <PageHeader title={`Run #${id}`}>{back}</PageHeader>
+        <ErrorBanner>{errorMessage(run.error)}</ErrorBanner>
+      </section>
+    );
+  }
+  const data = run.data;
+  return (
+    <section aria-labelledby="run-heading">
+      <PageHeader
+        id="run-heading"
+        title={`Run #${data.id}`}
+        subtitle={
+          <>
+            {data.tenant_name} / {data.connection_name} · <code className="provider">{data.provider}</code>
+          </>
+        }
+      >
+        <a className="button" href={hrefFor({ page: "runs", connectionId: data.connection_id })}>
+          Runs of this connection
+        </a>
+        {back}
+      </PageHeader>
+
+      <div className="detail-grid">
+        <div className="card">
+          <h2>Outcome</h2>
+          <dl className="facts">
+            <Fact label="Status">
+              <Badge value={data.status} />
+            </Fact>
+            <Fact label="Trigger">{data.trigger}</Fact>
+            <Fact label="Attempt">{data.attempt}</Fact>
+            <Fact label="Started">
+              {exactTime(data.started_at)} (<TimeAgo date={data.started_at} now={now} />)
+            </Fact>
+            <Fact label="Finished">
+              {data.finished_at ? exactTime(data.finished_at) : <span className="muted">still running</span>}
+            </Fact>
+            <Fact label="Duration">{runDuration(data, now)}</Fact>
+            <Fact label="Job id">{data.job_id ?? <span className="muted">none</span>}</Fact>
+          </dl>
+        </div>
+        <div className="card">
+          <h2>Progress</h2>
+          <ul className="summary summary-compact">
+            <li className="stat">
+              <span className="stat-value">{count(data.pages)}</span>
+              <span className="stat-label">Pages</span>
+            </li>
+            <li className="stat">
+              <span className="stat-value">{count(data.rows_fetched)}</span>
+              <span className="stat-label">Rows fetched</span>
+            </li>
+            <li className="stat">
+              <span className="stat-value">{count(data.rows_inserted)}</span>
+              <span className="stat-label">Inserted</span>
+            </li>
+            <li className="stat">
+              <span className="stat-value">{count(data.rows_updated)}</span>
+              <span className="stat-label">Updated</span>
+            </li>
+          </ul>
+        </div>
+      </div>
+
+      {data.error ? (
+        <div className="card card-danger">
+          <h2>Error {data.error_class ? <Badge value={data.error_class} tone="danger" /> : null}</h2>
+          <pre className="error-text">{data.error}</pre>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import { count, duration, useNow } from "../format.ts";
+import { hrefFor, navigate } from "../router.ts";
+import { errorMessage, LIVE_INTERVAL_MS, type Run, useTRPC } from "../trpc.ts";
+
+type RunStatus = "running" | "succeeded" | "failed";
+
+export function runDuration(run: Pick<Run, "started_at" | "finished_at">, now: number): string {
+  return duration((run.finished_at?.getTime() ?? now) - run.started_at.getTime());
+}
+
+export function RunsPage({ connectionId }: { connectionId: string | null }) {
+  const trpc = useTRPC();
+  const now = useNow(1_000);
+  const [status, setStatus] = useState<RunStatus | "">("");
+  const statusId = useId();
+
+  const runs = useQuery({
+    ...trpc.runs.list.queryOptions({
+      limit: 200,
+      ...(status ? { status } : {}),
+      ...(connectionId ? { connectionId } : {}),
+    }),
+    refetchInterval: LIVE_INTERVAL_MS,
+    placeholderData: (previous) => previous,
+  });
+  const connection = useQuery({
+    ...trpc.connections.byId.queryOptions({ id: connectionId ?? "" }),
+    enabled: connectionId !== null,
+  });
+  const rows = runs.data ?? [];
+
+  return (
+    <section aria-labelledby="runs-heading">
+      <PageHeader
+        id="runs-heading"
+        title="Runs"
+        subtitle="Every sync execution, newest first. Running syncs update live."
+      />
+      <div className="toolbar">
+        <div className="field">
+          <label htmlFor={statusId}>Run status</label>
+          <select
+            id={statusId}
+            value={status}
+            onChange={(event) => setStatus(event.target.value as RunStatus | "")}
+          >
+            <option value="">Any status</option>
+            <option value="running">running</option>
+            <option value="succeeded">succeeded</option>
+            <option value="failed">failed</option>
+          </select>
+        </div>
+        {connectionId ? (
+          <div className="chip">
+            Connection:{" "}
+            <strong>
+              {connection.data ? `${connection.data.tenant_name} / ${connection.data.name}` : connectionId}
+            </strong>
+            <a href={hrefFor({ page: "runs", connectionId: null })} aria-label="Show runs of all connections">
+              ×
+            </a>
+          </div>
+        ) : null}
+      </div>
+
+      {runs.isError ? <ErrorBanner>Could not load runs: {errorMessage(runs.error)}</ErrorBanner> : null}
+      {runs.isPending ? (
+        <Loading label="Loading runs…" />
+      ) : rows.length === 0 ? (
+        <EmptyState title={status || connectionId ? "No runs match these filters" : "No runs yet"}>
+          Runs appear here as soon as a sync starts: on schedule, or with Sync now on the Connections page.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Runs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Started</th>
+                <th scope="col">Connection</th>
+                <th scope="col">Trigger</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
+                <th scope="col" className="num">
+                  Pages
+                </th>
+                <th scope="col" className="num">
+                  Fetched
+                </th>
+                <th scope="col" className="num">
+                  Inserted
+                </th>
+                <th scope="col" className="num">
+                  Updated
+                </th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((run) => (
+                <tr
+                  key={run.id}
+                  className="clickable"
+                  onClick={(event) => {
+                    // Let real links and selections behave normally; the row click is a shortcut.
+                    if ((event.target as HTMLElement).closest("a") || window.getSelection()?.toString())
+                      return;
+                    navigate({ page: "run", id: run.id });
+                  }}
+                >
+                  <td>
+                    <a href={hrefFor({ page: "run", id: run.id })} aria-label={`Run ${run.id} details`}>
+                      #{run.id}
+                    </a>
+                  </td>
+                  <td>
+                    <TimeAgo date={run.started_at} now={now} />
+                  </td>
+                  <td className="nowrap">
+                    <div>{run.connection_name}</div>
+                    <div className="cell-note">
+                      {run.tenant_name} · {run.provider}
+                    </div>
+                  </td>
+                  <td>{run.trigger}</td>
+                  <td>
+                    <Badge value={run.status} />
+                    {run.attempt > 1 ? <div className="cell-note">attempt {run.attempt}</div> : null}
+                  </td>
+                  <td className="num">{runDuration(run, now)}</td>
+                  <td className="num">{count(run.pages)}</td>
+                  <td className="num">{count(run.rows_fetched)}</td>
+                  <td className="num">{count(run.rows_inserted)}</td>
+                  <td className="num">{count(run.rows_updated)}</td>
+                  <td className="error-cell">
+                    {run.error ? (
+                      <span className="text-danger" title={run.error}>
+                        {run.error}
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
