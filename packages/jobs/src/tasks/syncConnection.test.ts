@@ -120,6 +120,8 @@ describe("sync.connection", () => {
     expect(connection.sync_error).toMatch(/401/);
     expect(connection.sync_error).not.toContain(key);
     expect(connection.consecutive_failures).toBe(1);
+    // Not retried every minute: the next attempt waits the tier's interval (pro: 60 minutes).
+    expect(connection.next_sync_at.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
     const [run] = await runsOf(id);
     expect(run).toMatchObject({ status: "failed", error_class: "permanent" });
     expect(await pendingJobs(id)).toEqual([]);

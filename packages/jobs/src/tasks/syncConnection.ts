@@ -95,9 +95,15 @@ export async function syncConnection(
         sync_status: "failed",
         sync_error: failure.message,
         consecutive_failures: failures,
+        // A rejected key or request will not fix itself in a minute: wait the full interval.
         next_sync_at: new Date(
           Date.now() +
-            nextSyncDelayMs({ intervalMs: tierIntervalMs[connection.tier], consecutiveFailures: failures }),
+            (failure.errorClass === "permanent"
+              ? tierIntervalMs[connection.tier]
+              : nextSyncDelayMs({
+                  intervalMs: tierIntervalMs[connection.tier],
+                  consecutiveFailures: failures,
+                })),
         ),
         updated_at: sql`now()`,
       })
