@@ -5,6 +5,7 @@ import { ConnectionsPage } from "./pages/ConnectionsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { RunDetailPage } from "./pages/RunDetailPage.tsx";
 import { RunsPage } from "./pages/RunsPage.tsx";
+import { ScheduleDetailPage, SchedulesPage } from "./pages/SchedulesPage.tsx";
 import { hrefFor, type Route, useRoute } from "./router.ts";
 import { errorMessage, isUnauthorized, type User, useTRPC } from "./trpc.ts";
 
@@ -47,6 +48,7 @@ export function App() {
 const nav: { label: string; route: Route; matches: Route["page"][] }[] = [
   { label: "Connections", route: { page: "connections" }, matches: ["connections"] },
   { label: "Runs", route: { page: "runs", connectionId: null }, matches: ["runs", "run"] },
+  { label: "Schedules", route: { page: "schedules" }, matches: ["schedules", "schedule"] },
 ];
 
 function Shell({ user }: { user: User }) {
@@ -117,6 +119,8 @@ function Shell({ user }: { user: User }) {
           {route.page === "connections" ? <ConnectionsPage user={user} /> : null}
           {route.page === "runs" ? <RunsPage connectionId={route.connectionId} /> : null}
           {route.page === "run" ? <RunDetailPage id={route.id} /> : null}
+          {route.page === "schedules" ? <SchedulesPage user={user} /> : null}
+          {route.page === "schedule" ? <ScheduleDetailPage id={route.id} user={user} /> : null}
         </main>
       </div>
     </div>

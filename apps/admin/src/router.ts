@@ -4,7 +4,9 @@ import { useSyncExternalStore } from "react";
 export type Route =
   | { page: "connections" }
   | { page: "runs"; connectionId: string | null }
-  | { page: "run"; id: string };
+  | { page: "run"; id: string }
+  | { page: "schedules" }
+  | { page: "schedule"; id: string };
 
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
@@ -12,6 +14,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "runs" && parts[1]) return { page: "run", id: decodeURIComponent(parts[1]) };
   if (parts[0] === "runs") return { page: "runs", connectionId: params.get("connection") };
+  if (parts[0] === "schedules" && parts[1]) return { page: "schedule", id: decodeURIComponent(parts[1]) };
+  if (parts[0] === "schedules") return { page: "schedules" };
   return { page: "connections" };
 }
 
@@ -23,6 +27,10 @@ export function hrefFor(route: Route): string {
       return route.connectionId ? `#/runs?connection=${encodeURIComponent(route.connectionId)}` : "#/runs";
     case "run":
       return `#/runs/${encodeURIComponent(route.id)}`;
+    case "schedules":
+      return "#/schedules";
+    case "schedule":
+      return `#/schedules/${encodeURIComponent(route.id)}`;
   }
 }
 

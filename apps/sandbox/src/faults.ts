@@ -3,9 +3,14 @@ import { z } from "zod";
 export const faultKinds = ["5xx", "timeout", "429", "latency", "malformed", "repeat-page"] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
+// "page-repeat" is accepted as another spelling of "repeat-page".
+const faultKindSchema = z
+  .enum([...faultKinds, "page-repeat"])
+  .transform((kind): FaultKind => (kind === "page-repeat" ? "repeat-page" : kind));
+
 export const faultRequestSchema = z.object({
-  key: z.string().min(1, "key is required: the API key the fault applies to"),
-  kind: z.enum(faultKinds),
+  key: z.string().min(1, "key is required: the API key (Volcano Engine: access key id) the fault applies to"),
+  kind: faultKindSchema,
   count: z.number().int().min(1).max(1000).default(1),
   status: z.number().int().min(500).max(599).default(503),
   retryAfterSeconds: z.number().int().min(0).max(86_400).default(1),
@@ -21,6 +26,7 @@ export type Fault = z.infer<typeof faultRequestSchema>;
 export class FaultBook {
   readonly #faults = new Map<string, Fault[]>();
   readonly #requests = new Map<string, number>();
+  readonly #throttled = new Map<string, number>();
 
   add(fault: Fault): number {
     const queue = this.#faults.get(fault.key) ?? [];
@@ -43,9 +49,18 @@ export class FaultBook {
     return this.#requests.get(key) ?? 0;
   }
 
+  /** Counts a request answered 429, by the rate limiter or by a "429" fault. */
+  countThrottled(key: string): void {
+    this.#throttled.set(key, (this.#throttled.get(key) ?? 0) + 1);
+  }
+
+  throttledCount(key: string): number {
+    return this.#throttled.get(key) ?? 0;
+  }
+
   /**
-   * Takes the next fault for this request. A repeat-page fault waits for a request that carries a
-   * page cursor, since only such a request has a cursor to repeat.
+   * Takes the next fault for this request. A repeat-page fault waits for a request that asks for a
+   * later page (a cursor, or an offset above 0), since only such a request has a page to repeat.
    */
   take(key: string, hasCursor: boolean): Fault | undefined {
     const queue = this.#faults.get(key);

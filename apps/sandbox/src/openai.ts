@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FaultBook } from "./faults.ts";
-import { openaiError, sendJson } from "./respond.ts";
+import type { ProviderRequestContext } from "./context.ts";
+import { bearerToken, maskKey, sha256 } from "./keys.ts";
+import { openaiError, sendJson, sendMalformed } from "./respond.ts";
 
 const adminKeyPattern = /^sk-admin-[A-Za-z0-9_-]{8,}$/;
 const revokedPrefix = "sk-admin-revoked";
@@ -18,16 +17,6 @@ const firstDataDay = Date.UTC(2024, 0, 1) / 1000;
 const daySeconds = 86_400;
 const defaultLimit = 7;
 const maxLimit = 180;
-
-export interface ProviderRequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  faults: FaultBook;
-  /** Parks a response forever (the "timeout" fault) until the client leaves or the server closes. */
-  hold(res: ServerResponse): void;
-  sleep(ms: number): Promise<void>;
-}
 
 /** GET /openai/v1/organization/costs */
 export async function handleOpenAICosts(ctx: ProviderRequestContext): Promise<void> {
@@ -46,6 +35,7 @@ export async function handleOpenAICosts(ctx: ProviderRequestContext): Promise<vo
         type: "server_error",
       });
     case "429":
+      faults.countThrottled(key);
       return openaiError(
         res,
         429,
@@ -74,6 +64,21 @@ export async function handleOpenAICosts(ctx: ProviderRequestContext): Promise<vo
       type: "invalid_request_error",
       code: "invalid_api_key",
     });
+  }
+
+  const verdict = ctx.limits.take("openai", key);
+  if (!verdict.ok) {
+    faults.countThrottled(key);
+    return openaiError(
+      res,
+      429,
+      {
+        message: `Rate limit reached for requests in organization. Please try again in ${verdict.retryAfterSeconds}s.`,
+        type: "requests",
+        code: "rate_limit_exceeded",
+      },
+      { "retry-after": String(verdict.retryAfterSeconds) },
+    );
   }
 
   const query = parseQuery(url.searchParams);
@@ -115,12 +120,7 @@ export async function handleOpenAICosts(ctx: ProviderRequestContext): Promise<vo
   if (fault?.kind === "repeat-page" && cursor !== null) nextPage = cursor;
   const page = { object: "page", data, has_more: nextPage !== null, next_page: nextPage };
 
-  if (fault?.kind === "malformed") {
-    const text = JSON.stringify(page).slice(0, 40);
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
-    return;
-  }
+  if (fault?.kind === "malformed") return sendMalformed(res, page);
   sendJson(res, 200, page);
 }
 
@@ -233,17 +233,4 @@ function decodeCursor(cursor: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}
-
-function maskKey(key: string): string {
-  return key.length < 12 ? "***" : `${key.slice(0, 6)}***${key.slice(-3)}`;
-}
-
-function sha256(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
 }

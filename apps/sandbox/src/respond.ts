@@ -16,6 +16,14 @@ export function sendJson(
   res.end(text);
 }
 
+/** The "malformed" fault: a 200 whose body is cut off mid-JSON. */
+export function sendMalformed(res: ServerResponse, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  const text = JSON.stringify(body).slice(0, 40);
+  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** OpenAI's error envelope; clients parse `error.code` and `error.message` out of it. */
 export function openaiError(
   res: ServerResponse,

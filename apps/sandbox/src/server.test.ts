@@ -82,7 +82,7 @@ describe("sandbox control API", () => {
     expect((await costs(`start_time=${march1}`, key)).status).toBe(200);
 
     const count = await fetch(`${sandbox.url}/__sandbox/requests?key=${key}`);
-    expect(await count.json()).toEqual({ key, count: 5 });
+    expect(await count.json()).toEqual({ key, count: 5, throttled: 1 });
   });
 
   test("close returns promptly while a timeout fault holds a request open", async () => {

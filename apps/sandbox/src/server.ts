@@ -1,14 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { handleAnthropicCostReport } from "./anthropic.ts";
+import type { ProviderRequestContext } from "./context.ts";
 import { FaultBook, faultRequestSchema } from "./faults.ts";
-import { handleOpenAICosts, type ProviderRequestContext } from "./openai.ts";
+import { handleOpenAICosts } from "./openai.ts";
+import { handleOpenRouter } from "./openrouter.ts";
+import { RateLimiter, type SandboxPacing, type SandboxProvider, sandboxProviders } from "./ratelimit.ts";
 import { readBody, sendJson } from "./respond.ts";
+import { handleVolcengine } from "./volcengine.ts";
 
 export interface SandboxOptions {
   /** Port to listen on; 0 picks a free one. (Default: 0) */
   port?: number;
   /** Interface to bind. (Default: 127.0.0.1) */
   host?: string;
+  /**
+   * Per-provider, per-key rate limits (minimum interval + hourly cap, SPEC S1 defaults), scaled by
+   * `scale`. (Default: `{ scale: 0 }`, rate limiting off, so tests that make quick calls pass)
+   */
+  pacing?: SandboxPacing;
 }
 
 export interface RunningSandbox {
@@ -21,6 +31,7 @@ export interface RunningSandbox {
 /** Starts a local server that behaves like the providers' APIs, with per-key fault injection. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const faults = new FaultBook();
+  const limits = new RateLimiter(options.pacing);
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -38,7 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   const server = createServer((req, res) => {
-    handle(req, res, { faults, sleep, hold }).catch((error: unknown) => {
+    handle(req, res, { faults, limits, sleep, hold }).catch((error: unknown) => {
       sendJson(res, 500, { error: { message: `sandbox failure: ${String(error)}`, type: "server_error" } });
     });
   });
@@ -69,7 +80,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-type Shared = Pick<ProviderRequestContext, "faults" | "sleep" | "hold">;
+type Shared = Pick<ProviderRequestContext, "faults" | "limits" | "sleep" | "hold">;
 
 async function handle(req: IncomingMessage, res: ServerResponse, shared: Shared): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
@@ -80,6 +91,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, shared: Shared)
       return sendJson(res, 200, { ok: true });
     case "GET /openai/v1/organization/costs":
       return handleOpenAICosts({ req, res, url, ...shared });
+    case "GET /anthropic/v1/organizations/cost_report":
+      return handleAnthropicCostReport({ req, res, url, ...shared });
+    case "GET /openrouter/api/v1/credits":
+      return handleOpenRouter({ req, res, url, ...shared }, "credits");
+    case "GET /openrouter/api/v1/activity":
+      return handleOpenRouter({ req, res, url, ...shared }, "activity");
+    case "GET /volcengine":
+    case "POST /volcengine":
+      return handleVolcengine({ req, res, url, ...shared });
     case "POST /__sandbox/faults":
       return addFault(req, res, shared.faults);
     case "DELETE /__sandbox/faults": {
@@ -89,7 +109,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, shared: Shared)
     }
     case "GET /__sandbox/requests": {
       const key = requireKey(url, res);
-      if (key !== undefined) sendJson(res, 200, { key, count: shared.faults.requestCount(key) });
+      if (key !== undefined) {
+        const { faults } = shared;
+        sendJson(res, 200, { key, count: faults.requestCount(key), throttled: faults.throttledCount(key) });
+      }
+      return;
+    }
+    case "GET /__sandbox/rate-limits": {
+      const provider = url.searchParams.get("provider");
+      if (!sandboxProviders.includes(provider as SandboxProvider)) {
+        return sendJson(res, 400, {
+          error: `Query parameter 'provider' must be one of ${sandboxProviders.join(", ")}, got ${JSON.stringify(provider)}`,
+        });
+      }
+      const key = requireKey(url, res);
+      if (key !== undefined) sendJson(res, 200, shared.limits.state(provider as SandboxProvider, key));
       return;
     }
   }

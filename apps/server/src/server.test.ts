@@ -81,6 +81,45 @@ describe("HTTP server", () => {
     expect(body).not.toContain("credentials_encrypted");
   });
 
+  it("reports sync health Critical with 503 until a provider's first success, then Healthy", async () => {
+    const before = await fetch(`${server.url}/health/sync`);
+    expect(before.status).toBe(503);
+    const report = (await before.json()) as {
+      status: string;
+      providers: { provider: string; reason: string }[];
+    };
+    expect(report.status).toBe("Critical");
+    expect(report.providers[0]).toMatchObject({ provider: "openai", reason: "no sync has ever succeeded" });
+
+    const connection = await t.db.selectFrom("connections").select("id").executeTakeFirstOrThrow();
+    await t.db
+      .insertInto("sync_runs")
+      .values({
+        connection_id: connection.id,
+        trigger: "manual",
+        status: "succeeded",
+        started_at: new Date(Date.now() - 2_000),
+        finished_at: new Date(),
+      })
+      .execute();
+    const after = await fetch(`${server.url}/health/sync`);
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { status: string }).status).toBe("Healthy");
+  });
+
+  it("serves Prometheus metrics computed from the database", async () => {
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    const body = await response.text();
+    expect(body).toContain(
+      'synchub_sync_runs_total{provider="openai",trigger="manual",status="succeeded"} 1',
+    );
+    expect(body).toMatch(/synchub_sync_run_duration_seconds_bucket\{provider="openai",le="5"\} 1/);
+    expect(body).toMatch(/synchub_last_success_timestamp_seconds\{provider="openai"\} \d+/);
+    expect(body).toContain("# TYPE synchub_dead_letters_open gauge");
+  });
+
   it("ends the session on logout", async () => {
     const cookie = ((await login("correct horse battery")).headers.get("set-cookie") ?? "").split(";")[0]!;
     await fetch(`${server.url}/trpc/auth.logout`, {

@@ -14,6 +14,8 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import { sql } from "kysely";
 import sirv from "sirv";
+import { syncHealth } from "./observability/health.ts";
+import { createMetrics } from "./observability/metrics.ts";
 
 export interface StartServerOptions {
   connectionString: string;
@@ -73,10 +75,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ? sirv(options.adminDist, { single: true, etag: true, gzip: true })
       : undefined;
 
+  const metrics = createMetrics(db);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path.startsWith("/trpc/")) return void trpc(req, res);
     if (path === "/healthz") return void healthz(db, res);
+    if (path === "/health/sync") return void healthSync(db, res);
+    if (path === "/metrics") return void renderMetrics(metrics, res);
     if (admin) return admin(req, res, () => notFound(res));
     notFound(res);
   });
@@ -102,6 +107,28 @@ async function healthz(db: Database, res: http.ServerResponse): Promise<void> {
     json(res, 200, { ok: true });
   } catch {
     json(res, 503, { ok: false, error: "database unreachable" });
+  }
+}
+
+async function healthSync(db: Database, res: http.ServerResponse): Promise<void> {
+  try {
+    const report = await syncHealth(db);
+    // Critical answers 503 so a load balancer or uptime check needs no JSON parsing.
+    json(res, report.status === "Critical" ? 503 : 200, report);
+  } catch {
+    json(res, 503, { status: "Critical", error: "database unreachable" });
+  }
+}
+
+async function renderMetrics(
+  metrics: ReturnType<typeof createMetrics>,
+  res: http.ServerResponse,
+): Promise<void> {
+  try {
+    const body = await metrics.render();
+    res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body);
+  } catch (error) {
+    res.writeHead(503, { "content-type": "text/plain" }).end(`metrics unavailable: ${String(error)}\n`);
   }
 }
 

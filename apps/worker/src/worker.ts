@@ -1,7 +1,10 @@
+import { EventEmitter } from "node:events";
 import { createDb, createPool } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { createTaskList, cronItems, type SyncOptions } from "@synchub/jobs";
-import { parseCronItems, run } from "graphile-worker";
+import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.ts";
+import { createLogger } from "./logger.ts";
 
 export interface StartWorkerOptions {
   connectionString: string;
@@ -9,6 +12,11 @@ export interface StartWorkerOptions {
   /** Jobs run at once in this process. (Default: 4) */
   concurrency?: number;
   sync?: SyncOptions;
+  heartbeat?: HeartbeatOptions;
+  /** How often to look for due jobs besides LISTEN/NOTIFY wake-ups. (Default: 1 000 ms) */
+  pollIntervalMs?: number;
+  /** pino level: fatal, error, warn, info, debug, silent. (Default: LOG_LEVEL or "info") */
+  logLevel?: string;
   /** Let graphile-worker handle SIGINT/SIGTERM itself. (Default: true) */
   handleSignals?: boolean;
 }
@@ -27,11 +35,21 @@ export async function startWorker(options: StartWorkerOptions) {
     applicationName: "synchub-worker",
   });
   const db = createDb(pool);
+  const events: WorkerEvents = new EventEmitter();
+  const { root: log, graphileLogger } = createLogger(options.logLevel);
+  const heartbeat = createHeartbeat(db, events, {
+    onReap: (processIds) =>
+      log.warn({ processIds }, "released the jobs of worker processes that stopped beating"),
+    onError: (error) => log.error({ err: error }, "heartbeat failed"),
+    ...options.heartbeat,
+  });
   const runner = await run({
     pgPool: pool,
     concurrency,
+    events,
+    logger: graphileLogger,
     noHandleSignals: options.handleSignals === false,
-    pollInterval: 1000,
+    pollInterval: options.pollIntervalMs ?? 1000,
     taskList: createTaskList({
       db,
       secrets: createSecretBox(options.encryptionKey),
@@ -39,11 +57,16 @@ export async function startWorker(options: StartWorkerOptions) {
     }),
     parsedCronItems: parseCronItems(cronItems),
   });
+  await heartbeat.start();
   let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopped ??= runner.stop().then(() => pool.end());
+    stopped ??= runner
+      .stop()
+      .catch(() => {})
+      .then(() => heartbeat.stop())
+      .then(() => pool.end());
     return stopped;
   };
   runner.promise.finally(() => void stop());
-  return { runner, stop, promise: runner.promise };
+  return { runner, stop, promise: runner.promise, processId: heartbeat.processId };
 }

@@ -38,3 +38,42 @@ function toScaled(value: string, scale: number): bigint {
   const scaled = BigInt(whole + fraction.padEnd(scale, "0"));
   return negative ? -scaled : scaled;
 }
+
+const decimalPattern = /^-?\d+(\.\d+)?$/;
+
+export function isDecimalString(value: string): boolean {
+  return decimalPattern.test(value);
+}
+
+/**
+ * Moves the decimal point of a decimal string by `places` (negative = divide by 10^-places),
+ * exactly, and prints the result without redundant zeros: shiftDecimalString("123.45", -2) is
+ * "1.2345".
+ */
+export function shiftDecimalString(value: string, places: number): string {
+  if (!decimalPattern.test(value)) throw new RangeError(`not a decimal string: ${JSON.stringify(value)}`);
+  const negative = value.startsWith("-");
+  const [whole = "0", fraction = ""] = (negative ? value.slice(1) : value).split(".");
+  let digits = whole + fraction;
+  let point = whole.length + places;
+  if (point <= 0) {
+    digits = "0".repeat(1 - point) + digits;
+    point = 1;
+  } else if (point > digits.length) {
+    digits = digits.padEnd(point, "0");
+  }
+  const fractionDigits = digits.slice(point);
+  const text = `${digits.slice(0, point)}${fractionDigits ? `.${fractionDigits}` : ""}`;
+  return normalizeDecimalString(`${negative ? "-" : ""}${text}`);
+}
+
+/** "012.3400" -> "12.34", "-0.0" -> "0": one spelling per value, so upserts compare equal. */
+export function normalizeDecimalString(value: string): string {
+  if (!decimalPattern.test(value)) throw new RangeError(`not a decimal string: ${JSON.stringify(value)}`);
+  const negative = value.startsWith("-");
+  const [whole = "0", fraction = ""] = (negative ? value.slice(1) : value).split(".");
+  const cleanWhole = whole.replace(/^0+(?=\d)/, "");
+  const cleanFraction = fraction.replace(/0+$/, "");
+  const text = cleanFraction ? `${cleanWhole}.${cleanFraction}` : cleanWhole;
+  return negative && /[1-9]/.test(text) ? `-${text}` : text;
+}

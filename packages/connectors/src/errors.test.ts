@@ -1,5 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { addDecimalStrings, numberToDecimalString } from "./decimal.ts";
+import {
+  addDecimalStrings,
+  normalizeDecimalString,
+  numberToDecimalString,
+  shiftDecimalString,
+} from "./decimal.ts";
 import { parseRetryAfter } from "./errors.ts";
 
 describe("Retry-After parsing", () => {
@@ -33,5 +38,21 @@ describe("decimal amounts", () => {
     expect(addDecimalStrings("0.1", "0.2")).toBe("0.3");
     expect(addDecimalStrings("1.000001", "2")).toBe("3.000001");
     expect(addDecimalStrings("-0.5", "0.25")).toBe("-0.25");
+  });
+
+  test("amounts in cents shift to whole currency units exactly", () => {
+    expect(shiftDecimalString("123.45", -2)).toBe("1.2345");
+    expect(shiftDecimalString("5", -2)).toBe("0.05");
+    expect(shiftDecimalString("0.3", -2)).toBe("0.003");
+    expect(shiftDecimalString("-1200", -2)).toBe("-12");
+    expect(shiftDecimalString("1.5", 2)).toBe("150");
+    expect(() => shiftDecimalString("1e3", -2)).toThrow(RangeError);
+  });
+
+  test("decimal strings normalise to one spelling per value", () => {
+    expect(normalizeDecimalString("012.3400")).toBe("12.34");
+    expect(normalizeDecimalString("0.00")).toBe("0");
+    expect(normalizeDecimalString("-0.0")).toBe("0");
+    expect(normalizeDecimalString("100")).toBe("100");
   });
 });

@@ -33,7 +33,15 @@ export interface RequestJsonOptions {
    * echoed into messages, so they are scrubbed as a last line of defence.
    */
   secrets?: readonly string[];
+  /**
+   * Awaited before every attempt, retries included, since the provider counts each one (e.g. to
+   * take a slot from a shared rate limit). Whatever it throws ends the call unchanged. (Default: none)
+   */
+  beforeRequest?: BeforeRequest;
 }
+
+/** A hook run before each HTTP request to a provider; it gets the caller's abort signal. */
+export type BeforeRequest = (signal?: AbortSignal) => Promise<void>;
 
 export const defaultTimeoutMs = 30_000;
 export const defaultRetry = { attempts: 3, baseDelayMs: 2000, maxRetryAfterMs: 5000 } as const;
@@ -49,6 +57,9 @@ export async function requestJson(options: RequestJsonOptions): Promise<unknown>
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? defaultRetry.maxRetryAfterMs;
 
   for (let attempt = 0; ; attempt++) {
+    // Outside the try: a hook's own error (e.g. "defer this job") is not a provider failure to retry.
+    await options.beforeRequest?.(options.signal);
+    options.signal?.throwIfAborted();
     try {
       return await attemptOnce(options);
     } catch (error) {
@@ -141,7 +152,10 @@ async function attemptOnce(options: RequestJsonOptions): Promise<unknown> {
   throw fail(`${name} rejected the request (${label})${suffix}`, { kind: "permanent", status, ...withCode });
 }
 
-/** Understands the common `{error: {message, code|type}}` and `{message}` error bodies. */
+/**
+ * Understands the common `{error: {message, code|type}}` and `{message}` error bodies, and Volcano
+ * Engine's `{ResponseMetadata: {Error: {Code, Message}}}`.
+ */
 function readErrorBody(text: string): { message?: string; code?: string } {
   let body: unknown;
   try {
@@ -152,6 +166,17 @@ function readErrorBody(text: string): { message?: string; code?: string } {
   }
   if (typeof body !== "object" || body === null) return {};
   const record = body as Record<string, unknown>;
+  const metadata = record.ResponseMetadata;
+  if (typeof metadata === "object" && metadata !== null) {
+    const error = (metadata as Record<string, unknown>).Error;
+    if (typeof error === "object" && error !== null) {
+      const { Code, Message } = error as Record<string, unknown>;
+      return {
+        ...(typeof Message === "string" ? { message: Message } : {}),
+        ...(typeof Code === "string" ? { code: Code } : {}),
+      };
+    }
+  }
   const inner =
     typeof record.error === "object" && record.error !== null
       ? (record.error as Record<string, unknown>)

@@ -11,11 +11,40 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AuditLog {
+  action: string;
+  actor: string;
+  at: Generated<Timestamp>;
+  details: Generated<Json>;
+  id: Generated<Int8>;
+  object_id: string | null;
+  object_type: string;
+}
+
+export interface ConcurrencyLeases {
+  expires_at: Timestamp;
+  holder: string;
+  key: string;
+}
+
 export interface Connections {
+  auth_failures: Generated<number>;
   base_url: string | null;
   consecutive_failures: Generated<number>;
   created_at: Generated<Timestamp>;
@@ -24,10 +53,13 @@ export interface Connections {
   last_synced_at: Timestamp | null;
   name: string;
   next_sync_at: Generated<Timestamp>;
+  pacing_hourly_cap: number | null;
+  pacing_min_interval_ms: number | null;
   paused_reason: string | null;
   provider: string;
   status: Generated<"active" | "paused">;
   sync_error: string | null;
+  sync_error_class: "transient" | "permanent" | null;
   sync_status: Generated<"pending" | "running" | "ok" | "failed">;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
@@ -42,6 +74,75 @@ export interface CostRows {
   updated_at: Generated<Timestamp>;
 }
 
+export interface DeadLetters {
+  attempts: number;
+  auto_retries: Generated<number>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  connection_id: string | null;
+  discard_reason: string | null;
+  error: string;
+  error_class: "transient" | "permanent";
+  fingerprint: string;
+  first_failed_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  job_key: string | null;
+  last_failed_at: Generated<Timestamp>;
+  next_auto_retry_at: Timestamp | null;
+  payload: Json;
+  queue_name: string | null;
+  status: Generated<"open" | "replaying" | "resolved" | "discarded">;
+  task: string;
+}
+
+export interface ProviderSettings {
+  hourly_cap: number;
+  max_concurrency: Generated<number>;
+  min_interval_ms: number;
+  provider: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RateLimits {
+  deferrals: Generated<Int8>;
+  hourly_cap: number;
+  key: string;
+  min_interval_ms: number;
+  next_allowed_at: Generated<Timestamp>;
+  pause_reason: string | null;
+  paused_until: Timestamp | null;
+  throttled: Generated<Int8>;
+  updated_at: Generated<Timestamp>;
+  window_count: Generated<number>;
+  window_started_at: Generated<Timestamp>;
+}
+
+export interface ScheduleOccurrences {
+  created_at: Generated<Timestamp>;
+  job_id: string | null;
+  occurrence_at: Timestamp;
+  schedule_id: string;
+  source: "schedule" | "manual" | "catch_up";
+  status: "enqueued" | "skipped";
+}
+
+export interface Schedules {
+  catch_up_cap: Generated<number>;
+  created_at: Generated<Timestamp>;
+  cron: string;
+  description: Generated<string>;
+  enabled: Generated<boolean>;
+  id: Generated<string>;
+  last_occurrence_at: Timestamp | null;
+  missed_policy: Generated<"skip" | "once" | "all">;
+  name: string;
+  next_occurrence_at: Timestamp | null;
+  payload: Generated<Json>;
+  task: string;
+  time_zone: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Sessions {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -52,6 +153,7 @@ export interface Sessions {
 export interface SyncRuns {
   attempt: Generated<number>;
   connection_id: string;
+  deferred_until: Timestamp | null;
   error: string | null;
   error_class: "transient" | "permanent" | null;
   finished_at: Timestamp | null;
@@ -62,7 +164,7 @@ export interface SyncRuns {
   rows_inserted: Generated<number>;
   rows_updated: Generated<number>;
   started_at: Generated<Timestamp>;
-  status: Generated<"running" | "succeeded" | "failed">;
+  status: Generated<"running" | "succeeded" | "failed" | "deferred">;
   trigger: "schedule" | "manual" | "sql" | "created";
 }
 
@@ -82,11 +184,28 @@ export interface Users {
   username: string;
 }
 
+export interface WorkerHeartbeats {
+  hostname: string;
+  last_seen_at: Generated<Timestamp>;
+  pid: number;
+  process_id: string;
+  started_at: Generated<Timestamp>;
+  worker_ids: string[];
+}
+
 export interface DB {
+  audit_log: AuditLog;
+  concurrency_leases: ConcurrencyLeases;
   connections: Connections;
   cost_rows: CostRows;
+  dead_letters: DeadLetters;
+  provider_settings: ProviderSettings;
+  rate_limits: RateLimits;
+  schedule_occurrences: ScheduleOccurrences;
+  schedules: Schedules;
   sessions: Sessions;
   sync_runs: SyncRuns;
   tenants: Tenants;
   users: Users;
+  worker_heartbeats: WorkerHeartbeats;
 }

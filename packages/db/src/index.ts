@@ -1,8 +1,14 @@
 export * from "./client.ts";
 export type * from "./generated.ts";
 export * from "./migrate.ts";
+export * from "./repositories/audit.ts";
 export * from "./repositories/connections.ts";
 export * from "./repositories/costs.ts";
+export * from "./repositories/deadLetters.ts";
+export * from "./repositories/flowControl.ts";
+export * from "./repositories/health.ts";
+export * from "./repositories/heartbeats.ts";
 export * from "./repositories/runs.ts";
+export * from "./repositories/schedules.ts";
 export * from "./repositories/tenants.ts";
 export * from "./repositories/users.ts";

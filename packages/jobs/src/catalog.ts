@@ -1,6 +1,8 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import type { z } from "zod";
 import type { TaskContext } from "./context.ts";
+import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
+import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
 import { syncConnection, syncConnectionPayload } from "./tasks/syncConnection.ts";
 import { enqueueDueSyncs } from "./tasks/syncTick.ts";
 
@@ -13,6 +15,20 @@ export function createTaskList(ctx: TaskContext): TaskList {
     "sync.connection": async (raw, helpers) => {
       await syncConnection(ctx, parsePayload("sync.connection", syncConnectionPayload, raw), helpers);
     },
+    "schedules.tick": async (_raw, helpers) => {
+      const tick = await runScheduleTick(ctx);
+      if (tick.enqueued > 0 || tick.skipped > 0) {
+        helpers.logger.info(`schedules: enqueued ${tick.enqueued}, skipped ${tick.skipped} occurrence(s)`);
+      }
+      for (const { name, message } of tick.errors) helpers.logger.error(`schedule ${name}: ${message}`);
+      await pruneLedgerIfDue(ctx);
+    },
+    // Enqueued by the "deadLetters.retry" schedule row (db/migrations/0003_flow_control_dead_letters.sql).
+    "deadLetters.retry": async (_raw, helpers) => {
+      const replayed = await retryDeadLetters(ctx);
+      if (replayed.length > 0) helpers.logger.info(`replayed ${replayed.length} dead letter(s)`);
+    },
+    // Enqueued by the "sync.tick" schedule row (db/migrations/0002_schedules.sql).
     "sync.tick": async (_raw, helpers) => {
       const enqueued = await enqueueDueSyncs(ctx);
       if (enqueued > 0) helpers.logger.info(`enqueued ${enqueued} due sync(s)`);
@@ -20,14 +36,18 @@ export function createTaskList(ctx: TaskContext): TaskList {
   };
 }
 
-/** graphile-worker's crontab only ticks the schedulers; they create the per-item jobs. */
+/**
+ * graphile-worker's crontab only ticks the scheduler; every recurring job, system jobs too, is a
+ * row in synchub.schedules that the tick enqueues.
+ */
 export const cronItems: CronItem[] = [
   {
-    task: "sync.tick",
+    task: "schedules.tick",
     match: "* * * * *",
-    identifier: "sync.tick",
-    // A tick that could not run is not worth replaying: the next one enqueues whatever is due.
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: "sync.tick", jobKeyMode: "replace" },
+    identifier: "schedules.tick",
+    // A tick that could not run is not worth replaying: the next one handles whatever is due,
+    // by each schedule's missed-run policy.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: "schedules.tick", jobKeyMode: "replace" },
   },
 ];
 

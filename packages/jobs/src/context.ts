@@ -17,4 +17,9 @@ export interface SyncOptions {
   httpRetry?: { attempts: number; baseDelayMs: number };
   /** Per-request HTTP timeout. (Default: 30 000 ms) */
   httpTimeoutMs?: number;
+  /**
+   * Longest wait for a rate-limit slot inside a running job; a longer one defers the job to when
+   * budget returns instead of holding a worker. (Default: 5 000 ms)
+   */
+  maxInlineWaitMs?: number;
 }

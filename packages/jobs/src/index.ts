@@ -1,4 +1,5 @@
 export * from "./catalog.ts";
 export * from "./context.ts";
+export * from "./tasks/scheduleTick.ts";
 export * from "./tasks/syncConnection.ts";
 export * from "./tasks/syncTick.ts";

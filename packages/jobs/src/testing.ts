@@ -49,6 +49,11 @@ export async function insertOpenAIConnection(
   return row.id;
 }
 
+/** Lifts the providers' pacing (SPEC defaults: one call per 10 s) for tests that are not about pacing. */
+export async function disablePacing(db: Database): Promise<void> {
+  await db.updateTable("provider_settings").set({ min_interval_ms: 0, hourly_cap: 1_000_000 }).execute();
+}
+
 /** Runs every job that is due now, with the real task catalog, then returns. */
 export async function runDueJobs(db: Database, connectionString: string): Promise<void> {
   await runOnce({ connectionString, taskList: createTaskList(testContext(db)), logger: quietLogger });

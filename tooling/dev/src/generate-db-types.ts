@@ -19,10 +19,16 @@ const columnOverrides = {
   "connections.status": 'Generated<"active" | "paused">',
   "connections.sync_status": 'Generated<"pending" | "running" | "ok" | "failed">',
   "tenants.tier": '"enterprise" | "pro" | "free"',
-  "sync_runs.status": 'Generated<"running" | "succeeded" | "failed">',
+  "sync_runs.status": 'Generated<"running" | "succeeded" | "failed" | "deferred">',
   "sync_runs.trigger": '"schedule" | "manual" | "sql" | "created"',
   "sync_runs.error_class": '"transient" | "permanent" | null',
   "users.role": '"viewer" | "operator" | "admin"',
+  "connections.sync_error_class": '"transient" | "permanent" | null',
+  "dead_letters.error_class": '"transient" | "permanent"',
+  "dead_letters.status": 'Generated<"open" | "replaying" | "resolved" | "discarded">',
+  "schedules.missed_policy": 'Generated<"skip" | "once" | "all">',
+  "schedule_occurrences.source": '"schedule" | "manual" | "catch_up"',
+  "schedule_occurrences.status": '"enqueued" | "skipped"',
 };
 
 export function kyselyCodegenArgs(url: string, outFile: string): string[] {

@@ -8,7 +8,7 @@ export const runsRouter = router({
       z
         .object({
           connectionId: z.uuid().optional(),
-          status: z.enum(["running", "succeeded", "failed"]).optional(),
+          status: z.enum(["running", "succeeded", "failed", "deferred"]).optional(),
           limit: z.number().int().min(1).max(500).optional(),
         })
         .optional(),

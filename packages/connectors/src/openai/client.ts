@@ -1,6 +1,7 @@
 import { dayToUnixSeconds, tomorrowUtc } from "../days.ts";
 import { ProviderError } from "../errors.ts";
-import { type RetryOptions, requestJson } from "../http.ts";
+import { type BeforeRequest, type RetryOptions, requestJson } from "../http.ts";
+import { parseResponse } from "../parse.ts";
 import type { CostLine, CostPagesInput, CostsClient } from "../types.ts";
 import { mapCostBuckets } from "./mapping.ts";
 import { costsPageSchema } from "./schemas.ts";
@@ -19,6 +20,8 @@ export interface OpenAICostsClientOptions {
   timeoutMs?: number;
   /** In-call retries for transient failures. (Default: 3 attempts, 2000 ms base delay) */
   retry?: RetryOptions;
+  /** Awaited before every HTTP request, retries included, e.g. to pace calls. (Default: none) */
+  beforeRequest?: BeforeRequest;
 }
 
 export const openaiDefaultBaseUrl = "https://api.openai.com";
@@ -57,18 +60,9 @@ export function createOpenAICostsClient(options: OpenAICostsClientOptions): Cost
         ...(input.signal === undefined ? {} : { signal: input.signal }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.beforeRequest === undefined ? {} : { beforeRequest: options.beforeRequest }),
       });
-      const parsed = costsPageSchema.safeParse(body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? issue.path.join(".") : "body";
-        throw new ProviderError(
-          `OpenAI returned a costs page in an unexpected shape (${where}: ${issue?.message ?? "invalid"})`,
-          { provider, kind: "permanent", code: "unexpected_response" },
-        );
-      }
-
-      const page = parsed.data;
+      const page = parseResponse(costsPageSchema, body, { provider, providerName, what: "a costs page" });
       // Buckets outside the asked range would upsert days nobody asked for.
       const buckets = page.data.filter(
         (bucket) => bucket.start_time >= startTime && bucket.start_time < endTime,

@@ -17,6 +17,10 @@ const publicColumns = [
   "connections.last_synced_at",
   "connections.next_sync_at",
   "connections.consecutive_failures",
+  "connections.sync_error_class",
+  "connections.auth_failures",
+  "connections.pacing_min_interval_ms",
+  "connections.pacing_hourly_cap",
   "connections.created_at",
   "connections.updated_at",
 ] as const;
@@ -74,8 +78,12 @@ export function findConnectionForSync(db: Executor, id: string) {
       "connections.base_url",
       "connections.credentials_encrypted",
       "connections.status",
+      "connections.sync_status",
       "connections.last_synced_at",
       "connections.consecutive_failures",
+      "connections.auth_failures",
+      "connections.pacing_min_interval_ms",
+      "connections.pacing_hourly_cap",
       "tenants.tier",
     ])
     .where("connections.id", "=", id)

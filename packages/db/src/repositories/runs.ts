@@ -5,7 +5,7 @@ type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface RunFilter {
   connectionId?: string;
-  status?: "running" | "succeeded" | "failed";
+  status?: "running" | "succeeded" | "failed" | "deferred";
   limit?: number;
 }
 
@@ -82,15 +82,18 @@ export async function finishRun(
   runId: string,
   outcome:
     | { status: "succeeded" }
-    | { status: "failed"; error: string; errorClass: "transient" | "permanent" },
+    | { status: "failed"; error: string; errorClass: "transient" | "permanent" }
+    | { status: "deferred"; until: Date; reason: string },
 ): Promise<void> {
   await db
     .updateTable("sync_runs")
     .set({
       status: outcome.status,
       finished_at: sql`now()`,
-      error: outcome.status === "failed" ? outcome.error : null,
+      error:
+        outcome.status === "failed" ? outcome.error : outcome.status === "deferred" ? outcome.reason : null,
       error_class: outcome.status === "failed" ? outcome.errorClass : null,
+      deferred_until: outcome.status === "deferred" ? outcome.until : null,
     })
     .where("id", "=", runId)
     .execute();

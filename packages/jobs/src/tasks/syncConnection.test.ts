@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
+  disablePacing,
   injectFault,
   insertOpenAIConnection,
   insertTenant,
@@ -15,6 +16,7 @@ import {
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
+  await disablePacing(t.db);
 });
 afterAll(() => t.drop());
 
@@ -27,9 +29,20 @@ async function runsOf(id: string) {
 }
 
 async function pendingJobs(id: string) {
-  const { rows } = await sql<{ attempts: number; last_error: string | null }>`
-    select attempts, last_error from graphile_worker.jobs where key = ${`sync:${id}`}`.execute(t.db);
+  const { rows } = await sql<{ payload: { attempt?: number }; run_in_seconds: number }>`
+    select payload, extract(epoch from run_at - now())::float8 as run_in_seconds
+    from graphile_worker._private_jobs where key = ${`sync:${id}`}`.execute(t.db);
   return rows;
+}
+
+async function deadLettersOf(id: string) {
+  return t.db.selectFrom("dead_letters").selectAll().where("connection_id", "=", id).execute();
+}
+
+async function makeDue(id: string) {
+  await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`sync:${id}`}`.execute(
+    t.db,
+  );
 }
 
 describe("sync.connection", () => {
@@ -108,7 +121,7 @@ describe("sync.connection", () => {
     expect(await pendingJobs(id)).toEqual([]);
   });
 
-  it("records a bad admin key as a permanent failure on the connection and does not retry it", async () => {
+  it("dead-letters a bad admin key at once as permanent, records it on the connection, and does not retry", async () => {
     const key = "sk-admin-revoked-0123456789";
     const { id: tenantId } = await insertTenant(t.db);
     const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
@@ -116,19 +129,46 @@ describe("sync.connection", () => {
     await runDueJobs(t.db, t.url);
 
     const connection = await connectionState(id);
-    expect(connection.sync_status).toBe("failed");
+    expect(connection).toMatchObject({
+      sync_status: "failed",
+      sync_error_class: "permanent",
+      consecutive_failures: 1,
+    });
     expect(connection.sync_error).toMatch(/401/);
     expect(connection.sync_error).not.toContain(key);
-    expect(connection.consecutive_failures).toBe(1);
     // Not retried every minute: the next attempt waits the tier's interval (pro: 60 minutes).
     expect(connection.next_sync_at.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
     const [run] = await runsOf(id);
     expect(run).toMatchObject({ status: "failed", error_class: "permanent" });
     expect(await pendingJobs(id)).toEqual([]);
     expect(await listCostRows(t.db, id)).toEqual([]);
+    const [deadLetter] = await deadLettersOf(id);
+    expect(deadLetter).toMatchObject({
+      task: "sync.connection",
+      status: "open",
+      error_class: "permanent",
+      attempts: 1,
+      next_auto_retry_at: null,
+    });
+    expect(deadLetter!.payload).toMatchObject({ connectionId: id });
+    expect(deadLetter!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it("leaves a transient failure queued for a retry, with the failed attempt in the run history", async () => {
+  it("pauses a connection after three authentication failures in a row, saying why", async () => {
+    const { id: tenantId } = await insertTenant(t.db);
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: "sk-admin-revoked-pause-me" });
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) await sql`select synchub.request_sync(${id}::uuid, 'manual')`.execute(t.db);
+      await runDueJobs(t.db, t.url);
+    }
+    const connection = await connectionState(id);
+    expect(connection).toMatchObject({ status: "paused", auth_failures: 3 });
+    expect(connection.paused_reason).toMatch(
+      /^Paused after 3 authentication failures in a row: OpenAI rejected/,
+    );
+  });
+
+  it("retries a transient failure after the policy's first delay, without spending graphile-worker attempts", async () => {
     const key = sandboxKey("down");
     const { id: tenantId } = await insertTenant(t.db);
     await injectFault(key, { kind: "5xx", status: 502, count: 3 });
@@ -137,15 +177,15 @@ describe("sync.connection", () => {
     await runDueJobs(t.db, t.url);
 
     const [run] = await runsOf(id);
-    expect(run).toMatchObject({ status: "failed", error_class: "transient" });
+    expect(run).toMatchObject({ status: "failed", error_class: "transient", attempt: 1 });
     expect((await connectionState(id)).sync_status).toBe("failed");
     const [job] = await pendingJobs(id);
-    expect(job?.attempts).toBe(1);
+    expect(job?.payload.attempt).toBe(2);
+    // SPEC: job retries at 1, 5 and 15 minutes.
+    expect(job!.run_in_seconds).toBeGreaterThan(55);
+    expect(job!.run_in_seconds).toBeLessThanOrEqual(60);
 
-    // The retry (made due now) succeeds once the provider recovers.
-    await sql`update graphile_worker._private_jobs set run_at = now() where key = ${`sync:${id}`}`.execute(
-      t.db,
-    );
+    await makeDue(id);
     await runDueJobs(t.db, t.url);
     const runs = await runsOf(id);
     expect(runs.map((r) => [r.status, r.attempt])).toEqual([
@@ -153,6 +193,51 @@ describe("sync.connection", () => {
       ["succeeded", 2],
     ]);
     expect(await connectionState(id)).toMatchObject({ sync_status: "ok", consecutive_failures: 0 });
+    expect(await deadLettersOf(id)).toEqual([]);
+  });
+
+  it("dead-letters a transient failure once the retry policy is spent, due for the periodic retry", async () => {
+    const key = sandboxKey("gone");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "5xx", status: 500, count: 100 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key, status: "paused" });
+    await t.db.updateTable("connections").set({ status: "active" }).where("id", "=", id).execute();
+    await sql`select graphile_worker.add_job('sync.connection', json_build_object('connectionId', ${id}::text,
+      'trigger', 'manual', 'attempt', 4), job_key := ${`sync:${id}`}, queue_name := ${`sync:${id}`})`.execute(
+      t.db,
+    );
+
+    await runDueJobs(t.db, t.url);
+
+    expect(await pendingJobs(id)).toEqual([]);
+    const [deadLetter] = await deadLettersOf(id);
+    expect(deadLetter).toMatchObject({ status: "open", error_class: "transient", attempts: 4 });
+    expect(deadLetter!.next_auto_retry_at!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("defers on a 429 with a long Retry-After: the provider key pauses for everyone and no attempt is spent", async () => {
+    const key = sandboxKey("throttled");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "429", retryAfterSeconds: 120, count: 1 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "deferred", error_class: null });
+    const [job] = await pendingJobs(id);
+    expect(job?.payload.attempt ?? 1).toBe(1);
+    expect(job!.run_in_seconds).toBeGreaterThan(100);
+    const limit = await t.db
+      .selectFrom("rate_limits")
+      .selectAll()
+      .where("key", "=", "provider:openai")
+      .executeTakeFirstOrThrow();
+    expect(limit.paused_until!.getTime() - Date.now()).toBeGreaterThan(100_000);
+    expect(Number(limit.throttled)).toBeGreaterThanOrEqual(1);
+    expect(await deadLettersOf(id)).toEqual([]);
+    // Lift the pause for the rest of this file.
+    await t.db.updateTable("rate_limits").set({ paused_until: null }).execute();
   });
 
   it("skips a paused connection without calling the provider", async () => {

@@ -1,35 +1,66 @@
 import { type CredentialsFor, createCostsClient, ProviderError, type ProviderId } from "@synchub/connectors";
-import { findConnectionForSync, finishRun, recordRunProgress, startRun, upsertCostRows } from "@synchub/db";
-import { nextSyncDelayMs, SecretKeyError, tierIntervalMs } from "@synchub/domain";
+import {
+  acquireLease,
+  fileDeadLetter,
+  findConnectionForSync,
+  finishRun,
+  pacingLimitsFor,
+  pauseRateLimit,
+  recordRunProgress,
+  releaseLease,
+  resolveDeadLetter,
+  startRun,
+  upsertCostRows,
+} from "@synchub/db";
+import {
+  authFailuresBeforePause,
+  deadLetterAutoRetry,
+  defaultRetryPolicy,
+  errorFingerprint,
+  nextSyncDelayMs,
+  retryDelayMs,
+  SecretKeyError,
+  tierIntervalMs,
+} from "@synchub/domain";
 import type { JobHelpers } from "graphile-worker";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { TaskContext } from "../context.ts";
+import { Deferral } from "../flow/deferral.ts";
+import { createPacer } from "../flow/pacing.ts";
 
 export const syncConnectionPayload = z.object({
   connectionId: z.uuid(),
   trigger: z.enum(["schedule", "manual", "sql", "created"]).default("schedule"),
+  /** Our own attempt counter: deferrals for budget keep it, failures advance it. */
+  attempt: z.number().int().min(1).default(1),
+  /** Set when this job replays a dead letter, which closes on success or reopens on failure. */
+  deadLetterId: z.coerce.number().int().optional(),
 });
 export type SyncConnectionPayload = z.infer<typeof syncConnectionPayload>;
 
+const TASK = "sync.connection";
 const DAY_MS = 86_400_000;
 
 export interface SyncOutcome {
-  status: "succeeded" | "failed" | "skipped";
+  status: "succeeded" | "failed" | "retrying" | "deferred" | "skipped";
   runId?: string;
   errorClass?: "transient" | "permanent";
 }
 
+type Helpers = Pick<JobHelpers, "job" | "abortSignal" | "logger" | "addJob">;
+
 /**
  * Fetches a connection's costs since its watermark and saves them page by page.
  * Idempotent: cost rows upsert by (connection, day, line item), so a retry or a duplicate run
- * rewrites nothing. A transient failure is rethrown for graphile-worker to retry (each attempt is
- * its own run row); a permanent one (bad credentials, bad request) is recorded and not retried.
+ * rewrites nothing. Every outcome ends the graphile-worker job; what happens next is ours:
+ * no budget or a 429 defers the job (no attempt spent), a transient failure is retried after the
+ * policy's delay, a permanent one or a spent policy goes to the dead letters.
  */
 export async function syncConnection(
   ctx: TaskContext,
   payload: SyncConnectionPayload,
-  helpers: Pick<JobHelpers, "job" | "abortSignal" | "logger">,
+  helpers: Helpers,
 ): Promise<SyncOutcome> {
   const { db } = ctx;
   const connection = await findConnectionForSync(db, payload.connectionId);
@@ -39,11 +70,20 @@ export async function syncConnection(
   }
   if (connection.status === "paused") return { status: "skipped" };
 
+  const { limits, maxConcurrency } = await pacingLimitsFor(db, connection);
+  const timeoutMs = ctx.sync.timeoutMs ?? 10 * 60_000;
+  const lease = { key: `concurrency:${connection.provider}`, holder: `job:${helpers.job.id}` };
+  if (!(await acquireLease(db, { ...lease, cap: maxConcurrency, ttlMs: timeoutMs + 60_000 }))) {
+    // All of this provider's slots are busy: come back shortly, without a run row or an attempt.
+    await reenqueue(helpers, payload, new Date(Date.now() + 2_000 + Math.random() * 3_000));
+    return { status: "deferred" };
+  }
+
   const runId = await startRun(db, {
     connectionId: connection.id,
     trigger: payload.trigger,
     jobId: String(helpers.job.id),
-    attempt: helpers.job.attempts,
+    attempt: payload.attempt,
   });
   await db
     .updateTable("connections")
@@ -51,7 +91,7 @@ export async function syncConnection(
     .where("id", "=", connection.id)
     .execute();
 
-  const timeout = AbortSignal.timeout(ctx.sync.timeoutMs ?? 10 * 60_000);
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([helpers.abortSignal, timeout]);
   const startedAt = Date.now();
   try {
@@ -63,6 +103,7 @@ export async function syncConnection(
       baseUrl: connection.base_url ?? undefined,
       retry: ctx.sync.httpRetry,
       timeoutMs: ctx.sync.httpTimeoutMs,
+      beforeRequest: createPacer(db, limits, { maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000 }),
     });
     const startDay = watermarkDay(connection.last_synced_at, ctx.sync.backfillDays ?? 30, startedAt);
     for await (const page of client.pages({ startDay, signal })) {
@@ -77,24 +118,63 @@ export async function syncConnection(
       .set({
         sync_status: "ok",
         sync_error: null,
+        sync_error_class: null,
         consecutive_failures: 0,
+        auth_failures: 0,
         last_synced_at: new Date(startedAt),
         next_sync_at: new Date(Date.now() + tierIntervalMs[connection.tier]),
         updated_at: sql`now()`,
       })
       .where("id", "=", connection.id)
       .execute();
+    if (payload.deadLetterId !== undefined) await resolveDeadLetter(db, payload.deadLetterId);
+    helpers.logger.info("sync succeeded", { runId, connectionId: connection.id });
     return { status: "succeeded", runId };
   } catch (error) {
+    const deferral = helpers.abortSignal.aborted
+      ? {
+          until: new Date(),
+          reason: "Worker shutting down; the sync resumes on the next worker",
+          pauseKeys: [],
+        }
+      : asDeferral(error, limits);
+    if (deferral) {
+      for (const key of deferral.pauseKeys) await pauseRateLimit(db, key, deferral.until, deferral.reason);
+      await finishRun(db, runId, { status: "deferred", until: deferral.until, reason: deferral.reason });
+      await db
+        .updateTable("connections")
+        .set({ sync_status: connection.sync_status === "running" ? "pending" : connection.sync_status })
+        .where("id", "=", connection.id)
+        .execute();
+      await reenqueue(helpers, payload, deferral.until);
+      helpers.logger.info(`sync deferred until ${deferral.until.toISOString()}: ${deferral.reason}`, {
+        runId,
+        connectionId: connection.id,
+      });
+      return { status: "deferred", runId };
+    }
+
     const failure = classify(error, timeout.aborted);
+    const retryInMs =
+      failure.errorClass === "transient" ? retryDelayMs(defaultRetryPolicy, payload.attempt) : null;
     const failures = connection.consecutive_failures + 1;
+    const authFailures = failure.auth ? connection.auth_failures + 1 : 0;
+    const pauseForAuth = authFailures >= authFailuresBeforePause;
     await finishRun(db, runId, { status: "failed", error: failure.message, errorClass: failure.errorClass });
     await db
       .updateTable("connections")
       .set({
         sync_status: "failed",
         sync_error: failure.message,
+        sync_error_class: failure.errorClass,
         consecutive_failures: failures,
+        auth_failures: authFailures,
+        ...(pauseForAuth
+          ? {
+              status: "paused" as const,
+              paused_reason: `Paused after ${authFailures} authentication failures in a row: ${failure.message}`,
+            }
+          : {}),
         // A rejected key or request will not fix itself in a minute: wait the full interval.
         next_sync_at: new Date(
           Date.now() +
@@ -109,10 +189,52 @@ export async function syncConnection(
       })
       .where("id", "=", connection.id)
       .execute();
-    helpers.logger.error(`sync of ${connection.id} failed (${failure.errorClass}): ${failure.message}`);
-    if (failure.errorClass === "transient") throw new Error(failure.message, { cause: error });
+
+    if (retryInMs !== null) {
+      await reenqueue(
+        helpers,
+        { ...payload, attempt: payload.attempt + 1 },
+        new Date(Date.now() + retryInMs),
+      );
+      helpers.logger.warn(
+        `sync failed (transient, attempt ${payload.attempt}); retrying in ${retryInMs / 1000} s: ${failure.message}`,
+        { runId, connectionId: connection.id },
+      );
+      return { status: "retrying", runId, errorClass: "transient" };
+    }
+    await fileDeadLetter(db, {
+      task: TASK,
+      payload: { connectionId: connection.id, trigger: payload.trigger },
+      jobKey: `sync:${connection.id}`,
+      queueName: `sync:${connection.id}`,
+      connectionId: connection.id,
+      errorClass: failure.errorClass,
+      error: failure.message,
+      fingerprint: errorFingerprint(TASK, failure.errorClass, failure.message),
+      attempts: payload.attempt,
+      deadLetterId: payload.deadLetterId,
+      nextAutoRetryAt:
+        failure.errorClass === "transient" ? new Date(Date.now() + deadLetterAutoRetry.delayMs) : null,
+    });
+    helpers.logger.error(`sync failed for good (${failure.errorClass}), dead-lettered: ${failure.message}`, {
+      runId,
+      connectionId: connection.id,
+    });
     return { status: "failed", runId, errorClass: failure.errorClass };
+  } finally {
+    await releaseLease(db, lease.key, lease.holder);
   }
+}
+
+/** Puts the sync back in the queue under its key: the running job's key is released by graphile-worker. */
+async function reenqueue(helpers: Helpers, payload: SyncConnectionPayload, runAt: Date): Promise<void> {
+  await helpers.addJob(TASK, payload, {
+    jobKey: `sync:${payload.connectionId}`,
+    jobKeyMode: "preserve_run_at",
+    queueName: `sync:${payload.connectionId}`,
+    priority: helpers.job.priority,
+    runAt,
+  });
 }
 
 /**
@@ -124,16 +246,43 @@ export function watermarkDay(lastSyncedAt: Date | null, backfillDays: number, no
   return new Date(from).toISOString().slice(0, 10);
 }
 
+/** A pacing deferral, or a provider's 429 with a Retry-After, which pauses this provider's keys. */
+function asDeferral(
+  error: unknown,
+  limits: { key: string }[],
+): { until: Date; reason: string; pauseKeys: string[] } | null {
+  if (error instanceof Deferral) return { until: error.until, reason: error.message, pauseKeys: [] };
+  if (error instanceof ProviderError && error.status === 429 && error.retryAfterMs !== undefined) {
+    return {
+      until: new Date(Date.now() + error.retryAfterMs),
+      reason: `Provider throttled (429): ${error.message}`,
+      pauseKeys: limits.map((limit) => limit.key),
+    };
+  }
+  return null;
+}
+
 function classify(
   error: unknown,
   timedOut: boolean,
-): { errorClass: "transient" | "permanent"; message: string } {
-  if (timedOut) return { errorClass: "transient", message: "Sync timed out and was aborted" };
-  if (error instanceof ProviderError) return { errorClass: error.kind, message: error.message };
-  if (error instanceof SecretKeyError) return { errorClass: "permanent", message: error.message };
+): { errorClass: "transient" | "permanent"; message: string; auth: boolean } {
+  if (timedOut) return { errorClass: "transient", message: "Sync timed out and was aborted", auth: false };
+  if (error instanceof ProviderError) {
+    return {
+      errorClass: error.kind,
+      message: error.message,
+      auth: error.status === 401 || error.status === 403,
+    };
+  }
+  if (error instanceof SecretKeyError)
+    return { errorClass: "permanent", message: error.message, auth: false };
   if (error instanceof SyntaxError) {
-    return { errorClass: "permanent", message: "Stored credentials are not valid JSON" };
+    return { errorClass: "permanent", message: "Stored credentials are not valid JSON", auth: false };
   }
   // Unknown errors (database hiccups, bugs) are retried: a retry is harmless because saving is idempotent.
-  return { errorClass: "transient", message: error instanceof Error ? error.message : String(error) };
+  return {
+    errorClass: "transient",
+    message: error instanceof Error ? error.message : String(error),
+    auth: false,
+  };
 }

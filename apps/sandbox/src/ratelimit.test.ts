@@ -1,0 +1,222 @@
+import { createHash, createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningSandbox, startSandbox } from "./server.ts";
+import { sandboxVolcengineSecretFor } from "./volcengine.ts";
+
+// A private sandbox with pacing on: 1/100 of the real intervals (OpenAI 10 s -> 100 ms, an hour -> 36 s).
+let paced: RunningSandbox;
+beforeAll(async () => {
+  paced = await startSandbox({
+    port: 0,
+    pacing: { scale: 0.01, overrides: { anthropic: { minIntervalMs: 0, hourlyCap: 2 } } },
+  });
+});
+afterAll(() => paced.close());
+
+const march1 = Date.UTC(2024, 2, 1) / 1000;
+
+function openai(sandbox: RunningSandbox, key: string) {
+  return fetch(`${sandbox.url}/openai/v1/organization/costs?start_time=${march1}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+}
+
+function anthropic(sandbox: RunningSandbox, key: string) {
+  return fetch(`${sandbox.url}/anthropic/v1/organizations/cost_report?starting_at=2024-03-01T00:00:00Z`, {
+    headers: { "x-api-key": key, "anthropic-version": "2023-06-01" },
+  });
+}
+
+function openrouter(sandbox: RunningSandbox, key: string) {
+  return fetch(`${sandbox.url}/openrouter/api/v1/credits`, { headers: { authorization: `Bearer ${key}` } });
+}
+
+/** A correctly signed ListBillDetail call, written out here as a client independent of the connector. */
+function volcengine(sandbox: RunningSandbox, ak: string, options: { secret?: string; date?: Date } = {}) {
+  const url = new URL(`${sandbox.url}/volcengine/?Action=ListBillDetail&Version=2022-01-01`);
+  const body = JSON.stringify({ BillPeriod: "2024-03", Limit: 10, GroupPeriod: 1 });
+  const xDate = (options.date ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
+  const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+  const canonical = [
+    "POST",
+    "/volcengine/",
+    "Action=ListBillDetail&Version=2022-01-01",
+    `host:${url.host}\nx-content-sha256:${hash(body)}\nx-date:${xDate}\n`,
+    "host;x-content-sha256;x-date",
+    hash(body),
+  ].join("\n");
+  const scope = `${xDate.slice(0, 8)}/cn-north-1/billing/request`;
+  let key: Buffer = Buffer.from(options.secret ?? sandboxVolcengineSecretFor(ak));
+  for (const part of [xDate.slice(0, 8), "cn-north-1", "billing", "request"]) {
+    key = createHmac("sha256", key).update(part).digest();
+  }
+  const signature = createHmac("sha256", key)
+    .update(["HMAC-SHA256", xDate, scope, hash(canonical)].join("\n"))
+    .digest("hex");
+  return fetch(url, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-date": xDate,
+      "x-content-sha256": hash(body),
+      authorization: `HMAC-SHA256 Credential=${ak}/${scope}, SignedHeaders=host;x-content-sha256;x-date, Signature=${signature}`,
+    },
+  });
+}
+
+async function rateState(sandbox: RunningSandbox, provider: string, key: string) {
+  const res = await fetch(
+    `${sandbox.url}/__sandbox/rate-limits?provider=${provider}&key=${encodeURIComponent(key)}`,
+  );
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("sandbox rate limits", () => {
+  test("a second call right after the first gets 429 with Retry-After in OpenAI's error shape", async () => {
+    const key = "sk-admin-paced-openai-0001";
+    expect((await openai(paced, key)).status).toBe(200);
+    const limited = await openai(paced, key);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    const body = (await limited.json()) as { error: { code: string; type: string } };
+    expect(body.error).toMatchObject({ code: "rate_limit_exceeded", type: "requests" });
+
+    const requests = await fetch(`${paced.url}/__sandbox/requests?key=${key}`);
+    expect(await requests.json()).toEqual({ key, count: 2, throttled: 1 });
+    expect(await rateState(paced, "openai", key)).toMatchObject({
+      enabled: true,
+      minIntervalMs: 100,
+      hourlyCap: 360,
+      windowMs: 36_000,
+      callsInWindow: 1,
+      throttled: 1,
+    });
+  });
+
+  test("a call after the scaled interval is accepted again", async () => {
+    const key = "sk-admin-paced-openai-0002";
+    expect((await openai(paced, key)).status).toBe(200);
+    await pause(150);
+    expect((await openai(paced, key)).status).toBe(200);
+    expect((await rateState(paced, "openai", key)).callsInWindow).toBe(2);
+  });
+
+  test("different keys and different providers do not affect each other", async () => {
+    expect((await openai(paced, "sk-admin-paced-openai-0003")).status).toBe(200);
+    expect((await openai(paced, "sk-admin-paced-openai-0004")).status).toBe(200);
+    expect((await openrouter(paced, "sk-or-v1-paced-0003")).status).toBe(200);
+    expect((await openai(paced, "sk-admin-paced-openai-0003")).status).toBe(429);
+  });
+
+  test("the hourly cap is enforced, with a Retry-After until the oldest call leaves the window", async () => {
+    const key = "sk-ant-admin01-paced-0001";
+    expect((await anthropic(paced, key)).status).toBe(200);
+    expect((await anthropic(paced, key)).status).toBe(200);
+    const capped = await anthropic(paced, key);
+    expect(capped.status).toBe(429);
+    const retryAfter = Number(capped.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(30);
+    expect(retryAfter).toBeLessThanOrEqual(36);
+    expect(await capped.json()).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
+    expect(await rateState(paced, "anthropic", key)).toMatchObject({ hourlyCap: 2, callsInWindow: 2 });
+  });
+
+  test("OpenRouter and Volcano Engine answer 429 in their own error shapes", async () => {
+    const orKey = "sk-or-v1-paced-0001";
+    expect((await openrouter(paced, orKey)).status).toBe(200);
+    const orLimited = await openrouter(paced, orKey);
+    expect(orLimited.status).toBe(429);
+    expect(orLimited.headers.get("retry-after")).toBe("1");
+    expect(await orLimited.json()).toEqual({ error: { code: 429, message: "Rate limit exceeded" } });
+
+    const ak = "AKLTpacedvolc0001";
+    expect((await volcengine(paced, ak)).status).toBe(200);
+    const volcLimited = await volcengine(paced, ak);
+    expect(volcLimited.status).toBe(429);
+    expect(volcLimited.headers.get("retry-after")).toBe("1");
+    const body = (await volcLimited.json()) as { ResponseMetadata: { Error: { Code: string } } };
+    expect(body.ResponseMetadata.Error.Code).toBe("FlowLimitExceeded");
+  });
+
+  test("calls refused for bad credentials do not use up the key's allowance", async () => {
+    const ak = "AKLTpacedvolc0002";
+    expect((await volcengine(paced, ak, { secret: "wrong" })).status).toBe(401);
+    expect((await volcengine(paced, ak)).status).toBe(200);
+  });
+
+  test("a sandbox started without pacing does not rate limit", async () => {
+    const plain = await startSandbox({ port: 0 });
+    try {
+      const key = "sk-admin-unpaced-0001";
+      for (let i = 0; i < 3; i++) expect((await openai(plain, key)).status).toBe(200);
+      expect(await rateState(plain, "openai", key)).toMatchObject({ enabled: false, throttled: 0 });
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test("the rate-limit state endpoint names a missing or unknown provider", async () => {
+    const res = await fetch(`${paced.url}/__sandbox/rate-limits?provider=aws&key=x`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toContain("provider");
+  });
+
+  test("a negative pacing scale is refused at start", async () => {
+    await expect(startSandbox({ port: 0, pacing: { scale: -1 } })).rejects.toThrow(RangeError);
+  });
+});
+
+describe("sandbox Volcano Engine signature checks", () => {
+  test("a correct signature gets bill rows in the ListBillDetail shape", async () => {
+    const res = await volcengine(paced, "AKLTsigcheck0001");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      Result: { List: Record<string, unknown>[]; Limit: number; Offset: number };
+    };
+    expect(body.Result.Limit).toBe(10);
+    expect(body.Result.Offset).toBe(0);
+    expect(body.Result.List[0]).toMatchObject({
+      BillPeriod: "2024-03",
+      ExpenseDate: "2024-03-01",
+      Currency: "CNY",
+    });
+  });
+
+  test("a wrong secret gets 401 SignatureDoesNotMatch in the real error shape", async () => {
+    const res = await volcengine(paced, "AKLTsigcheck0002", { secret: "not-the-secret" });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { ResponseMetadata: { Error: Record<string, unknown> } };
+    expect(body.ResponseMetadata.Error).toMatchObject({ Code: "SignatureDoesNotMatch", CodeN: 100010 });
+  });
+
+  test("an X-Date more than 15 minutes off gets InvalidTimestamp", async () => {
+    const early = await volcengine(paced, "AKLTsigcheck0003", { date: new Date(Date.now() - 16 * 60_000) });
+    const late = await volcengine(paced, "AKLTsigcheck0003", { date: new Date(Date.now() + 16 * 60_000) });
+    for (const res of [early, late]) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { ResponseMetadata: { Error: { Code: string } } };
+      expect(body.ResponseMetadata.Error.Code).toBe("InvalidTimestamp");
+    }
+  });
+
+  test("a missing Authorization header gets MissingAuthenticationToken", async () => {
+    const res = await fetch(`${paced.url}/volcengine/?Action=ListBillDetail&Version=2022-01-01`, {
+      method: "POST",
+    });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { ResponseMetadata: { Error: { Code: string } } };
+    expect(body.ResponseMetadata.Error.Code).toBe("MissingAuthenticationToken");
+  });
+
+  test("the sandbox secret for an access key is the documented hash", () => {
+    expect(sandboxVolcengineSecretFor("AKLTexample")).toBe(
+      createHash("sha256").update("sandbox-secret:AKLTexample").digest("hex"),
+    );
+  });
+});

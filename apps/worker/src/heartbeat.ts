@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { beatHeart, type Database, reapDeadWorkers, removeHeartbeat } from "@synchub/db";
+import type { WorkerEvents } from "graphile-worker";
+
+export interface HeartbeatOptions {
+  /** How often this process reports itself alive and checks on the others. (Default: 10 000 ms) */
+  intervalMs?: number;
+  /** Silence after which a worker process counts as dead and its jobs are released. (Default: 45 000 ms) */
+  staleAfterMs?: number;
+  onReap?: (processIds: string[]) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * graphile-worker only treats a lock as stale after 4 hours. Each worker process here records a
+ * heartbeat with its graphile-worker ids; any live process that sees another one silent for
+ * `staleAfterMs` force-unlocks that one's jobs, so a SIGKILLed worker's sync runs again within
+ * about a minute. Saving is idempotent, so a job that did partial work is safe to run again.
+ */
+export function createHeartbeat(db: Database, events: WorkerEvents, options: HeartbeatOptions = {}) {
+  const processId = randomUUID();
+  const workerIds = new Set<string>();
+  events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
+  events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
+
+  const tick = async () => {
+    try {
+      await beatHeart(db, {
+        processId,
+        workerIds: [...workerIds],
+        hostname: os.hostname(),
+        pid: process.pid,
+      });
+      const reaped = await reapDeadWorkers(db, options.staleAfterMs ?? 45_000);
+      if (reaped.length > 0) options.onReap?.(reaped);
+    } catch (error) {
+      options.onError?.(error);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    processId,
+    /** Call once the pool is running, so the first beat already names its workers. */
+    start: async () => {
+      await tick();
+      timer = setInterval(() => void tick(), options.intervalMs ?? 10_000);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await removeHeartbeat(db, processId).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import {
+  deadLetterGroups,
+  discardDeadLetters,
+  findDeadLetter,
+  listDeadLetters,
+  replayDeadLetters,
+} from "@synchub/db";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { notFound, procedureFor, router } from "../trpc.ts";
+
+/** One dead letter, a selection, or everything with one fingerprint. */
+export const deadLetterSelectionSchema = z.union([
+  z.object({ ids: z.array(z.string().regex(/^\d+$/, "Dead letter ids are numbers")).min(1).max(1000) }),
+  z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "A fingerprint is 16 hex characters") }),
+]);
+
+export const deadLettersRouter = router({
+  groups: procedureFor("viewer").query(({ ctx }) => deadLetterGroups(ctx.db)),
+
+  list: procedureFor("viewer")
+    .input(
+      z
+        .object({
+          status: z.enum(["open", "replaying", "resolved", "discarded"]).optional(),
+          fingerprint: z.string().optional(),
+          limit: z.number().int().min(1).max(1000).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => listDeadLetters(ctx.db, input ?? {})),
+
+  byId: procedureFor("viewer")
+    .input(z.object({ id: z.string().regex(/^\d+$/, "Dead letter ids are numbers") }))
+    .query(async ({ ctx, input }) => {
+      const row = await findDeadLetter(ctx.db, input.id);
+      if (!row) throw notFound("dead letter", input.id);
+      return row;
+    }),
+
+  replay: procedureFor("operator")
+    .input(deadLetterSelectionSchema)
+    .mutation(async ({ ctx, input }) => {
+      const replayed = await replayDeadLetters(ctx.db, input, ctx.user.username);
+      if (replayed.length === 0) throw nothingOpen(input);
+      return { replayed };
+    }),
+
+  discard: procedureFor("operator")
+    .input(z.intersection(deadLetterSelectionSchema, z.object({ reason: z.string().trim().min(3).max(500) })))
+    .mutation(async ({ ctx, input }) => {
+      const { reason, ...selection } = input;
+      const discarded = await discardDeadLetters(
+        ctx.db,
+        selection as z.infer<typeof deadLetterSelectionSchema>,
+        ctx.user.username,
+        reason,
+      );
+      if (discarded.length === 0) throw nothingOpen(selection);
+      return { discarded };
+    }),
+});
+
+function nothingOpen(selection: object): TRPCError {
+  return new TRPCError({
+    code: "NOT_FOUND",
+    message:
+      "ids" in selection
+        ? "None of those dead letters is open (unknown ids, or already replayed or discarded)"
+        : "No open dead letters with that fingerprint",
+  });
+}

@@ -1,0 +1,49 @@
+import { listProviderSettings, listRateLimits, recordAudit, updateProviderSettings } from "@synchub/db";
+import { z } from "zod";
+import { notFound, procedureFor, router } from "../trpc.ts";
+
+export const providerSettingsSchema = z.object({
+  provider: z.string().min(1),
+  minIntervalMs: z.number().int().min(0, "Pacing cannot be negative").max(3_600_000),
+  hourlyCap: z.number().int().min(1, "The hourly cap must be at least 1").max(1_000_000),
+  maxConcurrency: z.number().int().min(1, "At least one sync must be allowed at once").max(100),
+});
+
+export const rateLimitsRouter = router({
+  /** Each pacing key's budget and pause, as every worker sees it. */
+  list: procedureFor("viewer").query(async ({ ctx }) => {
+    const now = Date.now();
+    return (await listRateLimits(ctx.db)).map((row) => ({
+      ...row,
+      paused: row.paused_until !== null && row.paused_until.getTime() > now,
+      remainingThisHour:
+        row.window_started_at.getTime() <= now - 3_600_000
+          ? row.hourly_cap
+          : row.hourly_cap - row.window_count,
+    }));
+  }),
+
+  providers: procedureFor("viewer").query(({ ctx }) => listProviderSettings(ctx.db)),
+
+  updateProvider: procedureFor("admin")
+    .input(providerSettingsSchema)
+    .mutation(async ({ ctx, input }) => {
+      const updated = await ctx.db.transaction().execute(async (trx) => {
+        const ok = await updateProviderSettings(trx, input.provider, input);
+        if (ok) {
+          await recordAudit(trx, [
+            {
+              actor: ctx.user.username,
+              action: "provider_settings.update",
+              objectType: "provider",
+              objectId: input.provider,
+              details: input,
+            },
+          ]);
+        }
+        return ok;
+      });
+      if (!updated) throw notFound("provider", input.provider);
+      return (await listProviderSettings(ctx.db)).find((row) => row.provider === input.provider)!;
+    }),
+});

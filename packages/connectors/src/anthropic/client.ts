@@ -1,0 +1,102 @@
+import { dayToUnixSeconds, tomorrowUtc } from "../days.ts";
+import { ProviderError } from "../errors.ts";
+import { type BeforeRequest, type RetryOptions, requestJson } from "../http.ts";
+import { parseResponse } from "../parse.ts";
+import type { CostLine, CostPagesInput, CostsClient } from "../types.ts";
+import { mapCostReportBuckets } from "./mapping.ts";
+import { costReportSchema } from "./schemas.ts";
+
+const provider = "anthropic";
+const providerName = "Anthropic";
+
+export interface AnthropicCostsClientOptions {
+  /** Organization Admin API key (sk-ant-admin...). Never logged or put in error messages. */
+  adminKey: string;
+  /** API origin, without the /v1 path. (Default: https://api.anthropic.com) */
+  baseUrl?: string;
+  /** Daily buckets requested per page, 1 to 31. (Default: 31) */
+  pageLimit?: number;
+  /** Per-request timeout in milliseconds. (Default: 30000) */
+  timeoutMs?: number;
+  /** In-call retries for transient failures. (Default: 3 attempts, 2000 ms base delay) */
+  retry?: RetryOptions;
+  /** Awaited before every HTTP request, retries included, e.g. to pace calls. (Default: none) */
+  beforeRequest?: BeforeRequest;
+}
+
+export const anthropicDefaultBaseUrl = "https://api.anthropic.com";
+export const anthropicVersion = "2023-06-01";
+
+/** Client for GET /v1/organizations/cost_report, grouped by description in daily buckets. */
+export function createAnthropicCostsClient(options: AnthropicCostsClientOptions): CostsClient {
+  const pageLimit = options.pageLimit ?? 31;
+  if (!Number.isInteger(pageLimit) || pageLimit < 1 || pageLimit > 31) {
+    throw new RangeError(`pageLimit must be an integer from 1 to 31, got ${pageLimit}`);
+  }
+  const endpoint = `${(options.baseUrl ?? anthropicDefaultBaseUrl).replace(/\/+$/, "")}/v1/organizations/cost_report`;
+
+  async function* pages(input: CostPagesInput): AsyncGenerator<CostLine[]> {
+    const startTime = dayToUnixSeconds(input.startDay, "startDay");
+    const endTime = dayToUnixSeconds(input.endDay ?? tomorrowUtc(), "endDay");
+    if (endTime <= startTime) return;
+    const startingAt = `${input.startDay}T00:00:00Z`;
+    const endingAt = `${input.endDay ?? tomorrowUtc()}T00:00:00Z`;
+
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    for (;;) {
+      const url = new URL(endpoint);
+      url.searchParams.set("starting_at", startingAt);
+      url.searchParams.set("ending_at", endingAt);
+      url.searchParams.set("bucket_width", "1d");
+      url.searchParams.append("group_by[]", "description");
+      url.searchParams.set("limit", String(pageLimit));
+      if (cursor !== undefined) url.searchParams.set("page", cursor);
+
+      const body = await requestJson({
+        provider,
+        providerName,
+        credentialName: "admin key",
+        url,
+        headers: { "x-api-key": options.adminKey, "anthropic-version": anthropicVersion },
+        secrets: [options.adminKey],
+        ...(input.signal === undefined ? {} : { signal: input.signal }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.beforeRequest === undefined ? {} : { beforeRequest: options.beforeRequest }),
+      });
+      const page = parseResponse(costReportSchema, body, {
+        provider,
+        providerName,
+        what: "a cost report page",
+      });
+      // Buckets outside the asked range would upsert days nobody asked for.
+      const buckets = page.data.filter((bucket) => {
+        const start = Date.parse(bucket.starting_at) / 1000;
+        return start >= startTime && start < endTime;
+      });
+      yield mapCostReportBuckets(buckets);
+
+      if (!page.has_more) return;
+      const next = page.next_page;
+      if (!next) {
+        throw new ProviderError("Anthropic said more pages follow but gave no page cursor", {
+          provider,
+          kind: "transient",
+          code: "missing_page_cursor",
+        });
+      }
+      if (seenCursors.has(next) || next === cursor) {
+        throw new ProviderError("Anthropic returned the same page cursor twice", {
+          provider,
+          kind: "transient",
+          code: "repeated_page_cursor",
+        });
+      }
+      seenCursors.add(next);
+      cursor = next;
+    }
+  }
+
+  return { pages };
+}

@@ -1,0 +1,44 @@
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Records who did what to which object; call it in the same transaction as the change. */
+export async function recordAudit(db: Executor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto("audit_log")
+    .values(
+      entries.map((entry) => ({
+        actor: entry.actor,
+        action: entry.action,
+        object_type: entry.objectType,
+        object_id: entry.objectId,
+        details: JSON.stringify(entry.details ?? {}),
+      })),
+    )
+    .execute();
+}
+
+export function listAudit(
+  db: Executor,
+  filter: { objectType?: string; objectId?: string; limit?: number } = {},
+) {
+  let query = db
+    .selectFrom("audit_log")
+    .selectAll()
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .limit(filter.limit ?? 200);
+  if (filter.objectType) query = query.where("object_type", "=", filter.objectType);
+  if (filter.objectId) query = query.where("object_id", "=", filter.objectId);
+  return query.execute();
+}

@@ -1,0 +1,205 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+import { recordAudit } from "./audit.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface DeadLetterInput {
+  task: string;
+  payload: Record<string, unknown>;
+  jobKey: string | null;
+  queueName: string | null;
+  connectionId: string | null;
+  errorClass: "transient" | "permanent";
+  error: string;
+  fingerprint: string;
+  attempts: number;
+  /** Set when the failing job was itself a replay: the same dead letter reopens. */
+  deadLetterId?: number;
+  /** When the periodic job may retry it; null for permanent failures. */
+  nextAutoRetryAt: Date | null;
+}
+
+/** Files a failure for good, or reopens the dead letter a failed replay came from. */
+export async function fileDeadLetter(db: Executor, input: DeadLetterInput): Promise<string> {
+  const { deadLetterId: _replayOf, ...payload } = input.payload;
+  if (input.deadLetterId !== undefined) {
+    const reopened = await db
+      .updateTable("dead_letters")
+      .set((eb) => ({
+        status: "open",
+        error_class: input.errorClass,
+        error: input.error,
+        fingerprint: input.fingerprint,
+        attempts: eb("attempts", "+", input.attempts),
+        last_failed_at: sql`now()`,
+        next_auto_retry_at: input.nextAutoRetryAt,
+        closed_at: null,
+        closed_by: null,
+      }))
+      .where("id", "=", String(input.deadLetterId))
+      .returning("id")
+      .executeTakeFirst();
+    if (reopened) return reopened.id;
+  }
+  const row = await db
+    .insertInto("dead_letters")
+    .values({
+      task: input.task,
+      payload: JSON.stringify(payload),
+      job_key: input.jobKey,
+      queue_name: input.queueName,
+      connection_id: input.connectionId,
+      error_class: input.errorClass,
+      error: input.error,
+      fingerprint: input.fingerprint,
+      attempts: input.attempts,
+      next_auto_retry_at: input.nextAutoRetryAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A replayed job succeeded: its dead letter is closed. */
+export async function resolveDeadLetter(db: Executor, id: number): Promise<void> {
+  await db
+    .updateTable("dead_letters")
+    .set({ status: "resolved", closed_at: sql`now()`, closed_by: "replay", next_auto_retry_at: null })
+    .where("id", "=", String(id))
+    .where("status", "in", ["open", "replaying"])
+    .execute();
+}
+
+export type DeadLetterSelection = { ids: string[] } | { fingerprint: string };
+
+/**
+ * Re-enqueues open dead letters with their original payload, job key and queue, in one
+ * statement, marks them replaying and audits each. Returns the ids replayed.
+ * `autoRetry` picks the transient ones due for the periodic retry instead of a selection.
+ */
+export async function replayDeadLetters(
+  db: Kysely<DB>,
+  selection: DeadLetterSelection | { autoRetry: { maxRetries: number; limit: number } },
+  actor: string,
+): Promise<string[]> {
+  const auto = "autoRetry" in selection ? selection.autoRetry : null;
+  const filter =
+    "ids" in selection
+      ? sql`id = any(${selection.ids}::bigint[])`
+      : "fingerprint" in selection
+        ? sql`fingerprint = ${selection.fingerprint}`
+        : sql`next_auto_retry_at <= now() and auto_retries < ${auto!.maxRetries}`;
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ id: string }>`
+      with chosen as (
+        select id from synchub.dead_letters
+        where status = 'open' and ${filter}
+        order by last_failed_at
+        limit ${auto?.limit ?? 10_000}
+        for update skip locked
+      ), marked as (
+        update synchub.dead_letters d
+        set status = 'replaying',
+            auto_retries = auto_retries + ${auto ? 1 : 0},
+            next_auto_retry_at = null
+        from chosen where d.id = chosen.id
+        returning d.*
+      )
+      select marked.id, (graphile_worker.add_job(
+        marked.task,
+        (marked.payload || jsonb_build_object('deadLetterId', marked.id))::json,
+        queue_name := marked.queue_name,
+        job_key := marked.job_key,
+        job_key_mode := 'replace'
+      )).id as job_id
+      from marked`.execute(trx);
+    await recordAudit(
+      trx,
+      rows.map((row) => ({
+        actor,
+        action: auto ? "dead_letter.auto_retry" : "dead_letter.replay",
+        objectType: "dead_letter",
+        objectId: row.id,
+      })),
+    );
+    return rows.map((row) => row.id);
+  });
+}
+
+export async function discardDeadLetters(
+  db: Kysely<DB>,
+  selection: DeadLetterSelection,
+  actor: string,
+  reason: string,
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .updateTable("dead_letters")
+      .set({
+        status: "discarded",
+        discard_reason: reason,
+        closed_at: sql`now()`,
+        closed_by: actor,
+        next_auto_retry_at: null,
+      })
+      .where("status", "=", "open");
+    query =
+      "ids" in selection
+        ? query.where("id", "in", selection.ids)
+        : query.where("fingerprint", "=", selection.fingerprint);
+    const rows = await query.returning("id").execute();
+    await recordAudit(
+      trx,
+      rows.map((row) => ({
+        actor,
+        action: "dead_letter.discard",
+        objectType: "dead_letter",
+        objectId: row.id,
+        details: { reason },
+      })),
+    );
+    return rows.map((row) => row.id);
+  });
+}
+
+export function listDeadLetters(
+  db: Executor,
+  filter: {
+    status?: "open" | "replaying" | "resolved" | "discarded";
+    fingerprint?: string;
+    limit?: number;
+  } = {},
+) {
+  let query = db
+    .selectFrom("dead_letters")
+    .selectAll()
+    .orderBy("last_failed_at", "desc")
+    .limit(filter.limit ?? 200);
+  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.fingerprint) query = query.where("fingerprint", "=", filter.fingerprint);
+  return query.execute();
+}
+
+/** Open dead letters grouped by cause, largest group first. */
+export function deadLetterGroups(db: Executor) {
+  return db
+    .selectFrom("dead_letters")
+    .where("status", "=", "open")
+    .groupBy(["fingerprint", "task", "error_class"])
+    .select((eb) => [
+      "fingerprint",
+      "task",
+      "error_class",
+      eb.fn.countAll<string>().as("count"),
+      eb.fn.max("last_failed_at").as("last_failed_at"),
+      eb.fn.min("first_failed_at").as("first_failed_at"),
+      sql<string>`(array_agg(error order by last_failed_at desc))[1]`.as("sample_error"),
+    ])
+    .orderBy("count", "desc")
+    .execute();
+}
+
+export function findDeadLetter(db: Executor, id: string) {
+  return db.selectFrom("dead_letters").selectAll().where("id", "=", id).executeTakeFirst();
+}

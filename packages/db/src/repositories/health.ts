@@ -1,0 +1,114 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface ProviderSyncHealth {
+  provider: string;
+  activeConnections: number;
+  /** Active connections whose next sync is overdue by more than their own interval. */
+  lateConnections: number;
+  /** Seconds the most overdue active connection is late (0 when none is due). */
+  maxLatenessSeconds: number;
+  lastSuccessAt: Date | null;
+  runsLastHour: number;
+  failedRunsLastHour: number;
+}
+
+export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHealth[]> {
+  const { rows } = await sql<{
+    provider: string;
+    active: number;
+    late: number;
+    max_lateness: number;
+    last_success_at: Date | null;
+    runs_last_hour: number;
+    failed_last_hour: number;
+  }>`
+    select c.provider,
+      count(*) filter (where c.status = 'active')::int as active,
+      count(*) filter (
+        where c.status = 'active' and now() - c.next_sync_at > synchub.tier_interval(t.tier))::int as late,
+      coalesce(extract(epoch from max(now() - c.next_sync_at) filter (
+        where c.status = 'active' and c.next_sync_at < now())), 0)::float8 as max_lateness,
+      (select max(r.finished_at) from synchub.sync_runs r
+        join synchub.connections rc on rc.id = r.connection_id
+        where rc.provider = c.provider and r.status = 'succeeded') as last_success_at,
+      (select count(*) from synchub.sync_runs r join synchub.connections rc on rc.id = r.connection_id
+        where rc.provider = c.provider and r.started_at > now() - interval '1 hour'
+          and r.status in ('succeeded', 'failed'))::int as runs_last_hour,
+      (select count(*) from synchub.sync_runs r join synchub.connections rc on rc.id = r.connection_id
+        where rc.provider = c.provider and r.started_at > now() - interval '1 hour'
+          and r.status = 'failed')::int as failed_last_hour
+    from synchub.connections c
+    join synchub.tenants t on t.id = c.tenant_id
+    group by c.provider
+    order by c.provider`.execute(db);
+  return rows.map((row) => ({
+    provider: row.provider,
+    activeConnections: row.active,
+    lateConnections: row.late,
+    maxLatenessSeconds: Math.round(row.max_lateness),
+    lastSuccessAt: row.last_success_at,
+    runsLastHour: row.runs_last_hour,
+    failedRunsLastHour: row.failed_last_hour,
+  }));
+}
+
+/** Everything /metrics reports, read from Postgres so every worker's work is counted. */
+export async function metricsSnapshot(db: Executor, durationBucketsSeconds: number[]) {
+  const runs = await sql<{ provider: string; trigger: string; status: string; n: number }>`
+    select c.provider, r.trigger, r.status, count(*)::int as n
+    from synchub.sync_runs r join synchub.connections c on c.id = r.connection_id
+    group by 1, 2, 3`.execute(db);
+  const bucketCounts = await sql<{ provider: string; le: number; n: number; total: number; sum: number }>`
+    select c.provider, b.le,
+      count(*) filter (where extract(epoch from r.finished_at - r.started_at) <= b.le)::int as n,
+      count(*)::int as total,
+      coalesce(sum(extract(epoch from r.finished_at - r.started_at)), 0)::float8 as sum
+    from synchub.sync_runs r
+    join synchub.connections c on c.id = r.connection_id
+    cross join unnest(${durationBucketsSeconds}::float8[]) as b(le)
+    where r.finished_at is not null and r.status in ('succeeded', 'failed')
+    group by c.provider, b.le`.execute(db);
+  const durations = new Map<string, { provider: string; count: number; sum: number; buckets: number[] }>();
+  for (const row of bucketCounts.rows) {
+    const entry = durations.get(row.provider) ?? {
+      provider: row.provider,
+      count: row.total,
+      sum: row.sum,
+      buckets: [],
+    };
+    entry.buckets[durationBucketsSeconds.indexOf(row.le)] = row.n;
+    durations.set(row.provider, entry);
+  }
+  const lastSuccess = await sql<{ provider: string; at: number }>`
+    select c.provider, extract(epoch from max(r.finished_at))::float8 as at
+    from synchub.sync_runs r join synchub.connections c on c.id = r.connection_id
+    where r.status = 'succeeded' group by c.provider`.execute(db);
+  const queue = await sql<{ task: string; state: string; n: number }>`
+    select t.identifier as task,
+      case when j.locked_at is not null then 'active'
+           when j.attempts >= j.max_attempts then 'failed'
+           when j.run_at > now() then 'delayed'
+           else 'waiting' end as state,
+      count(*)::int as n
+    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    group by 1, 2`.execute(db);
+  const deadLetters = await sql<{ task: string; n: number }>`
+    select task, count(*)::int as n from synchub.dead_letters where status = 'open' group by task`.execute(
+    db,
+  );
+  const rateLimits = await sql<{ key: string; deferrals: number; throttled: number }>`
+    select key, deferrals::float8 as deferrals, throttled::float8 as throttled from synchub.rate_limits`.execute(
+    db,
+  );
+  return {
+    runs: runs.rows,
+    durations: [...durations.values()],
+    lastSuccess: lastSuccess.rows,
+    queue: queue.rows,
+    deadLetters: deadLetters.rows,
+    rateLimits: rateLimits.rows,
+  };
+}

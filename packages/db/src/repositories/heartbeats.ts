@@ -1,0 +1,45 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export async function beatHeart(
+  db: Executor,
+  beat: { processId: string; workerIds: string[]; hostname: string; pid: number },
+): Promise<void> {
+  await db
+    .insertInto("worker_heartbeats")
+    .values({
+      process_id: beat.processId,
+      worker_ids: beat.workerIds,
+      hostname: beat.hostname,
+      pid: beat.pid,
+    })
+    .onConflict((oc) =>
+      oc.column("process_id").doUpdateSet({ worker_ids: beat.workerIds, last_seen_at: sql`now()` }),
+    )
+    .execute();
+}
+
+export async function removeHeartbeat(db: Executor, processId: string): Promise<void> {
+  await db.deleteFrom("worker_heartbeats").where("process_id", "=", processId).execute();
+}
+
+/**
+ * Releases the jobs locked by worker processes that stopped beating for `staleAfterMs`, so
+ * another worker picks them up, and forgets those processes. Returns the processes reaped.
+ */
+export async function reapDeadWorkers(db: Kysely<DB>, staleAfterMs: number): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const dead = await trx
+      .deleteFrom("worker_heartbeats")
+      .where("last_seen_at", "<", sql<Date>`now() - make_interval(secs => ${staleAfterMs / 1000})`)
+      .returning(["process_id", "worker_ids"])
+      .execute();
+    const workerIds = dead.flatMap((row) => row.worker_ids);
+    if (workerIds.length > 0) {
+      await sql`select graphile_worker.force_unlock_workers(${workerIds}::text[])`.execute(trx);
+    }
+    return dead.map((row) => row.process_id);
+  });
+}

@@ -1,0 +1,42 @@
+import { type Database, type PacingLimit, reserveRateLimit } from "@synchub/db";
+import { Deferral } from "./deferral.ts";
+
+/**
+ * Returns the hook a connector calls before every HTTP request: it reserves a slot in each
+ * pacing key (shared by all workers through Postgres) and waits for it when the wait is short;
+ * a longer wait defers the whole job to when the budget returns.
+ */
+export function createPacer(
+  db: Database,
+  limits: PacingLimit[],
+  options: { maxInlineWaitMs: number; onWait?: (key: string, ms: number) => void },
+) {
+  return async (signal?: AbortSignal): Promise<void> => {
+    for (const limit of limits) {
+      const { granted, slot } = await reserveRateLimit(db, limit, options.maxInlineWaitMs);
+      if (!granted) {
+        throw new Deferral(slot, `Rate limit ${limit.key} has no budget until ${slot.toISOString()}`);
+      }
+      const waitMs = slot.getTime() - Date.now();
+      if (waitMs > 0) {
+        options.onWait?.(limit.key, waitMs);
+        await sleep(waitMs, signal);
+      }
+    }
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
