@@ -100,9 +100,9 @@ function durationHistogram(
   const lines = [`# HELP ${name} Duration of finished sync runs by provider.`, `# TYPE ${name} histogram`];
   for (const row of rows) {
     const provider = `provider="${escapeLabel(row.provider)}"`;
-    DURATION_BUCKETS.forEach((le, i) =>
-      lines.push(`${name}_bucket{${provider},le="${le}"} ${row.buckets[i] ?? 0}`),
-    );
+    for (const [i, le] of DURATION_BUCKETS.entries()) {
+      lines.push(`${name}_bucket{${provider},le="${le}"} ${row.buckets[i] ?? 0}`);
+    }
     lines.push(`${name}_bucket{${provider},le="+Inf"} ${row.count}`);
     lines.push(`${name}_sum{${provider}} ${row.sum}`);
     lines.push(`${name}_count{${provider}} ${row.count}`);
