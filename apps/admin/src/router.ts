@@ -2,11 +2,14 @@ import { useSyncExternalStore } from "react";
 
 /** Hash routes keep the static build servable from any path without server-side fallbacks. */
 export type Route =
+  | { page: "overview" }
   | { page: "connections" }
   | { page: "runs"; connectionId: string | null }
   | { page: "run"; id: string }
   | { page: "schedules" }
-  | { page: "schedule"; id: string };
+  | { page: "schedule"; id: string }
+  | { page: "dead-letters" }
+  | { page: "rate-limits" };
 
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
@@ -16,11 +19,17 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "runs") return { page: "runs", connectionId: params.get("connection") };
   if (parts[0] === "schedules" && parts[1]) return { page: "schedule", id: decodeURIComponent(parts[1]) };
   if (parts[0] === "schedules") return { page: "schedules" };
-  return { page: "connections" };
+  if (parts[0] === "connections") return { page: "connections" };
+  if (parts[0] === "dead-letters") return { page: "dead-letters" };
+  if (parts[0] === "rate-limits") return { page: "rate-limits" };
+  // The landing page after login, and where unknown paths end up.
+  return { page: "overview" };
 }
 
 export function hrefFor(route: Route): string {
   switch (route.page) {
+    case "overview":
+      return "#/overview";
     case "connections":
       return "#/connections";
     case "runs":
@@ -31,6 +40,10 @@ export function hrefFor(route: Route): string {
       return "#/schedules";
     case "schedule":
       return `#/schedules/${encodeURIComponent(route.id)}`;
+    case "dead-letters":
+      return "#/dead-letters";
+    case "rate-limits":
+      return "#/rate-limits";
   }
 }
 

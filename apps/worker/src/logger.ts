@@ -15,6 +15,11 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info") {
       ...(scope.label ? { label: scope.label } : {}),
     });
     return (logLevel: LogLevel, message: string, meta?: Record<string, unknown>) => {
+      // graphile-worker attaches the whole job row; keep its identity, not its payload.
+      if (meta && typeof meta.job === "object" && meta.job !== null) {
+        const { id, task_identifier, attempts } = meta.job as Record<string, unknown>;
+        meta = { ...meta, job: { id, task: task_identifier, attempts } };
+      }
       const method = logLevel === "warning" ? "warn" : logLevel;
       child[
         method === "error" || method === "warn" || method === "info" || method === "debug" ? method : "info"

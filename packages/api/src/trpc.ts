@@ -1,3 +1,4 @@
+import { recordAudit } from "@synchub/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
@@ -29,6 +30,24 @@ export function procedureFor(role: Role) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
     }
     return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}
+
+/**
+ * Runs a change and its audit entry in one transaction: the entry exists exactly when the change
+ * does. `change` returns false (or null) for an unknown object, which is not audited.
+ */
+export async function withAudit<T>(
+  ctx: ApiContext & { user: NonNullable<ApiContext["user"]> },
+  entry: { action: string; objectType: string; objectId: string; details?: Record<string, unknown> },
+  change: (trx: ApiContext["db"]) => Promise<T>,
+): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const result = await change(trx as unknown as ApiContext["db"]);
+    if (result !== false && result !== null && result !== undefined) {
+      await recordAudit(trx, [{ actor: ctx.user.username, ...entry }]);
+    }
+    return result;
   });
 }
 

@@ -14,3 +14,12 @@ describe("next sync delay", () => {
     expect(delays).toEqual([60_000, 120_000, 240_000, 1_800_000]);
   });
 });
+
+describe("sync jitter", () => {
+  it("spreads next syncs by at most 2 % of the interval, capped at a minute", async () => {
+    const { syncJitterMs } = await import("./tiers.ts");
+    expect(syncJitterMs(tierIntervalMs.enterprise, () => 0.999)).toBe(35_964);
+    expect(syncJitterMs(tierIntervalMs.free, () => 0.999)).toBe(59_940);
+    expect(syncJitterMs(tierIntervalMs.pro, () => 0)).toBe(0);
+  });
+});

@@ -20,3 +20,12 @@ export const tierIntervalMs: Record<Tier, number> = {
  */
 export const tierPriority: Record<Tier, number> = { enterprise: 10, pro: 20, free: 30 };
 export const requestedSyncPriority = 0;
+
+/**
+ * A small random spread added to each next sync, so thousands of connections created or synced
+ * together drift apart instead of firing in the same second: up to 2 % of the interval, at most
+ * one minute.
+ */
+export function syncJitterMs(intervalMs: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(intervalMs * 0.02, 60_000));
+}

@@ -8,7 +8,7 @@ import {
   setConnectionPaused,
 } from "@synchub/db";
 import { z } from "zod";
-import { notFound, procedureFor, router } from "../trpc.ts";
+import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
 
 export const connectionFilterSchema = z.object({
   status: z.enum(["active", "paused"]).optional(),
@@ -75,14 +75,24 @@ export const connectionsRouter = router({
     .input(idInput.extend({ reason: z.string().trim().max(500).optional() }))
     .mutation(async ({ ctx, input }) => {
       const reason = input.reason || `Paused by ${ctx.user.username}`;
-      if (!(await setConnectionPaused(ctx.db, input.id, { reason }))) throw notFound("connection", input.id);
+      const paused = await withAudit(
+        ctx,
+        { action: "connection.pause", objectType: "connection", objectId: input.id, details: { reason } },
+        (trx) => setConnectionPaused(trx, input.id, { reason }),
+      );
+      if (!paused) throw notFound("connection", input.id);
       return (await findConnection(ctx.db, input.id))!;
     }),
 
   resume: procedureFor("operator")
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
-      if (!(await setConnectionPaused(ctx.db, input.id, false))) throw notFound("connection", input.id);
+      const resumed = await withAudit(
+        ctx,
+        { action: "connection.resume", objectType: "connection", objectId: input.id },
+        (trx) => setConnectionPaused(trx, input.id, false),
+      );
+      if (!resumed) throw notFound("connection", input.id);
       return (await findConnection(ctx.db, input.id))!;
     }),
 
@@ -90,6 +100,11 @@ export const connectionsRouter = router({
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
       if (!(await findConnection(ctx.db, input.id))) throw notFound("connection", input.id);
-      return { jobId: await requestSync(ctx.db, input.id, "manual") };
+      const jobId = await withAudit(
+        ctx,
+        { action: "connection.sync_now", objectType: "connection", objectId: input.id },
+        (trx) => requestSync(trx, input.id, "manual"),
+      );
+      return { jobId };
     }),
 });

@@ -8,7 +8,7 @@ import {
 } from "@synchub/db";
 import { nextOccurrences, schedulePreviewSchema, scheduleUpdateSchema } from "@synchub/domain";
 import { z } from "zod";
-import { notFound, procedureFor, router } from "../trpc.ts";
+import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
 
 const idInput = z.object({ id: z.uuid() });
 
@@ -40,21 +40,36 @@ export const schedulesRouter = router({
     .input(scheduleUpdateSchema.extend({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const { id, ...changes } = input;
-      if (!(await updateSchedule(ctx.db, id, changes))) throw notFound("schedule", id);
+      const updated = await withAudit(
+        ctx,
+        { action: "schedule.update", objectType: "schedule", objectId: id, details: changes },
+        (trx) => updateSchedule(trx, id, changes),
+      );
+      if (!updated) throw notFound("schedule", id);
       return (await findSchedule(ctx.db, id))!;
     }),
 
   pause: procedureFor("operator")
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
-      if (!(await setScheduleEnabled(ctx.db, input.id, false))) throw notFound("schedule", input.id);
+      const paused = await withAudit(
+        ctx,
+        { action: "schedule.pause", objectType: "schedule", objectId: input.id },
+        (trx) => setScheduleEnabled(trx, input.id, false),
+      );
+      if (!paused) throw notFound("schedule", input.id);
       return (await findSchedule(ctx.db, input.id))!;
     }),
 
   resume: procedureFor("operator")
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
-      if (!(await setScheduleEnabled(ctx.db, input.id, true))) throw notFound("schedule", input.id);
+      const resumed = await withAudit(
+        ctx,
+        { action: "schedule.resume", objectType: "schedule", objectId: input.id },
+        (trx) => setScheduleEnabled(trx, input.id, true),
+      );
+      if (!resumed) throw notFound("schedule", input.id);
       return (await findSchedule(ctx.db, input.id))!;
     }),
 
@@ -62,7 +77,11 @@ export const schedulesRouter = router({
   runNow: procedureFor("operator")
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
-      const run = await runScheduleNow(ctx.db, input.id);
+      const run = await withAudit(
+        ctx,
+        { action: "schedule.run_now", objectType: "schedule", objectId: input.id },
+        (trx) => runScheduleNow(trx, input.id),
+      );
       if (!run) throw notFound("schedule", input.id);
       return { ...run, enqueued: run.jobId !== null };
     }),

@@ -20,6 +20,7 @@ import {
   nextSyncDelayMs,
   retryDelayMs,
   SecretKeyError,
+  syncJitterMs,
   tierIntervalMs,
 } from "@synchub/domain";
 import type { JobHelpers } from "graphile-worker";
@@ -122,7 +123,9 @@ export async function syncConnection(
         consecutive_failures: 0,
         auth_failures: 0,
         last_synced_at: new Date(startedAt),
-        next_sync_at: new Date(Date.now() + tierIntervalMs[connection.tier]),
+        next_sync_at: new Date(
+          Date.now() + tierIntervalMs[connection.tier] + syncJitterMs(tierIntervalMs[connection.tier]),
+        ),
         updated_at: sql`now()`,
       })
       .where("id", "=", connection.id)
