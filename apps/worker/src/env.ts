@@ -4,6 +4,10 @@ const envSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (pnpm dev sets it for the embedded Postgres)"),
   SYNCHUB_ENCRYPTION_KEY: z.string().min(1, "SYNCHUB_ENCRYPTION_KEY is required: 32 bytes, base64 or hex"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** How often each worker process reports itself alive. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Silence after which another worker releases a process's jobs. */
+  WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(45_000),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;

@@ -21,6 +21,9 @@ export interface HeartbeatOptions {
 export function createHeartbeat(db: Database, events: WorkerEvents, options: HeartbeatOptions = {}) {
   const processId = randomUUID();
   const workerIds = new Set<string>();
+  // graphile-worker 0.17 locks jobs in the pool's name (its local queue) or, without one, in a
+  // worker's; record both so force_unlock_workers frees whatever the process held.
+  events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
   events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
 

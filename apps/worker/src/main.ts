@@ -6,6 +6,7 @@ const worker = await startWorker({
   connectionString: env.DATABASE_URL,
   encryptionKey: env.SYNCHUB_ENCRYPTION_KEY,
   concurrency: env.WORKER_CONCURRENCY,
+  heartbeat: { intervalMs: env.WORKER_HEARTBEAT_MS, staleAfterMs: env.WORKER_STALE_AFTER_MS },
 });
 console.log(`synchub worker running (concurrency ${env.WORKER_CONCURRENCY})`);
 await worker.promise;

@@ -38,6 +38,19 @@ export async function reapDeadWorkers(db: Kysely<DB>, staleAfterMs: number): Pro
       .execute();
     const workerIds = dead.flatMap((row) => row.worker_ids);
     if (workerIds.length > 0) {
+      // The run history tells the truth: the dead worker's running syncs failed (transient),
+      // and their concurrency slots are free again before the job runs elsewhere.
+      await sql`
+        with orphaned as (
+          select id::text as job_id from graphile_worker._private_jobs where locked_by = any(${workerIds}::text[])
+        ), runs as (
+          update synchub.sync_runs set status = 'failed', finished_at = now(), error_class = 'transient',
+            error = 'The worker running this sync stopped (no heartbeat); its job was released to another worker'
+          where status = 'running' and job_id in (select job_id from orphaned)
+        )
+        delete from synchub.concurrency_leases where holder in (select 'job:' || job_id from orphaned)`.execute(
+        trx,
+      );
       await sql`select graphile_worker.force_unlock_workers(${workerIds}::text[])`.execute(trx);
     }
     return dead.map((row) => row.process_id);
