@@ -20,7 +20,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -108,5 +108,5 @@ describe("a worker killed mid-sync", () => {
     } finally {
       await survivor.stop();
     }
-  }, 60_000);
+  }, 150_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireLease, releaseLease, reserveRateLimit } from "./repositories/flowControl.ts";
+import { acquireLease, releaseLeasesOf, reserveRateLimit } from "./repositories/flowControl.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
@@ -61,7 +61,7 @@ describe("concurrency leases", () => {
     );
     expect(results.filter(Boolean)).toHaveLength(2);
     const holder = `job:${results.indexOf(true)}`;
-    await releaseLease(t.db, key, holder);
+    await releaseLeasesOf(t.db, holder);
     expect(await acquireLease(t.db, { key, holder: "job:late", cap: 2, ttlMs: 60_000 })).toBe(true);
   });
 

@@ -10,5 +10,6 @@ export * from "./repositories/health.ts";
 export * from "./repositories/heartbeats.ts";
 export * from "./repositories/runs.ts";
 export * from "./repositories/schedules.ts";
+export * from "./repositories/syncBookkeeping.ts";
 export * from "./repositories/tenants.ts";
 export * from "./repositories/users.ts";

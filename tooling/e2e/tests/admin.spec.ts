@@ -24,6 +24,9 @@ test("an operator logs in, sees the demo connections, presses Sync now and sees 
 }) => {
   await logIn(page, adminPassword);
 
+  // The overview is the landing page; the connections are one click away.
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connections" }).click();
   await expect(page.getByRole("heading", { name: "Connections" })).toBeVisible();
   await expect(page.getByTestId("current-user")).toHaveText("admin");
   const connections = page.getByRole("table", { name: "Connections" });

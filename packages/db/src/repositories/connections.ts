@@ -67,29 +67,6 @@ export function findConnection(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
-/** For the sync task only: includes the sealed credentials, which it decrypts in memory. */
-export function findConnectionForSync(db: Executor, id: string) {
-  return db
-    .selectFrom("connections")
-    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
-    .select([
-      "connections.id",
-      "connections.provider",
-      "connections.base_url",
-      "connections.credentials_encrypted",
-      "connections.status",
-      "connections.sync_status",
-      "connections.last_synced_at",
-      "connections.consecutive_failures",
-      "connections.auth_failures",
-      "connections.pacing_min_interval_ms",
-      "connections.pacing_hourly_cap",
-      "tenants.tier",
-    ])
-    .where("connections.id", "=", id)
-    .executeTakeFirst();
-}
-
 export interface NewConnection {
   tenantId: string;
   provider: string;

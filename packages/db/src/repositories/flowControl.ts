@@ -36,26 +36,20 @@ export function listRateLimits(db: Executor) {
 }
 
 /** The pacing keys a connection's calls go through: its provider's, and its own when configured. */
-export async function pacingLimitsFor(
-  db: Executor,
-  connection: {
-    id: string;
-    provider: string;
-    pacing_min_interval_ms: number | null;
-    pacing_hourly_cap: number | null;
-  },
-): Promise<{ limits: PacingLimit[]; maxConcurrency: number }> {
-  const settings = await db
-    .selectFrom("provider_settings")
-    .selectAll()
-    .where("provider", "=", connection.provider)
-    .executeTakeFirst();
+export function pacingLimitsOf(connection: {
+  id: string;
+  provider: string;
+  pacing_min_interval_ms: number | null;
+  pacing_hourly_cap: number | null;
+  provider_min_interval_ms: number | null;
+  provider_hourly_cap: number | null;
+}): PacingLimit[] {
   const limits: PacingLimit[] = [];
-  if (settings) {
+  if (connection.provider_min_interval_ms !== null && connection.provider_hourly_cap !== null) {
     limits.push({
       key: `provider:${connection.provider}`,
-      minIntervalMs: settings.min_interval_ms,
-      hourlyCap: settings.hourly_cap,
+      minIntervalMs: connection.provider_min_interval_ms,
+      hourlyCap: connection.provider_hourly_cap,
     });
   }
   if (connection.pacing_min_interval_ms !== null || connection.pacing_hourly_cap !== null) {
@@ -65,7 +59,7 @@ export async function pacingLimitsFor(
       hourlyCap: connection.pacing_hourly_cap ?? 1_000_000,
     });
   }
-  return { limits, maxConcurrency: settings?.max_concurrency ?? 4 };
+  return limits;
 }
 
 export async function updateProviderSettings(
@@ -102,6 +96,7 @@ export async function acquireLease(
   return rows[0]!.ok;
 }
 
-export async function releaseLease(db: Executor, key: string, holder: string): Promise<void> {
-  await db.deleteFrom("concurrency_leases").where("key", "=", key).where("holder", "=", holder).execute();
+/** Releases every lease a holder (a job) has. */
+export async function releaseLeasesOf(db: Executor, holder: string): Promise<void> {
+  await db.deleteFrom("concurrency_leases").where("holder", "=", holder).execute();
 }

@@ -1,15 +1,13 @@
 import { type CredentialsFor, createCostsClient, ProviderError, type ProviderId } from "@synchub/connectors";
 import {
-  acquireLease,
+  beginSync,
+  completeSync,
   fileDeadLetter,
-  findConnectionForSync,
   finishRun,
-  pacingLimitsFor,
+  pacingLimitsOf,
   pauseRateLimit,
   recordRunProgress,
-  releaseLease,
-  resolveDeadLetter,
-  startRun,
+  releaseLeasesOf,
   upsertCostRows,
 } from "@synchub/db";
 import {
@@ -64,37 +62,35 @@ export async function syncConnection(
   helpers: Helpers,
 ): Promise<SyncOutcome> {
   const { db } = ctx;
-  const connection = await findConnectionForSync(db, payload.connectionId);
-  if (!connection) {
-    helpers.logger.info(`connection ${payload.connectionId} no longer exists; nothing to sync`);
-    return { status: "skipped" };
-  }
-  if (connection.status === "paused") return { status: "skipped" };
-
-  const { limits, maxConcurrency } = await pacingLimitsFor(db, connection);
   const timeoutMs = ctx.sync.timeoutMs ?? 10 * 60_000;
-  const lease = { key: `concurrency:${connection.provider}`, holder: `job:${helpers.job.id}` };
-  if (!(await acquireLease(db, { ...lease, cap: maxConcurrency, ttlMs: timeoutMs + 60_000 }))) {
-    // All of this provider's slots are busy: come back shortly, without a run row or an attempt.
-    await reenqueue(helpers, payload, new Date(Date.now() + 2_000 + Math.random() * 3_000));
-    return { status: "deferred" };
-  }
-
-  const runId = await startRun(db, {
-    connectionId: connection.id,
-    trigger: payload.trigger,
+  const holder = `job:${helpers.job.id}`;
+  const started = await beginSync(db, {
+    connectionId: payload.connectionId,
+    holder,
     jobId: String(helpers.job.id),
     attempt: payload.attempt,
+    trigger: payload.trigger,
+    ttlMs: timeoutMs + 60_000,
   });
-  await db
-    .updateTable("connections")
-    .set({ sync_status: "running", updated_at: sql`now()` })
-    .where("id", "=", connection.id)
-    .execute();
+  if (started.outcome !== "started") {
+    if (started.outcome === "busy") {
+      // The connection is syncing elsewhere, or all of this provider's slots are busy: come back
+      // shortly, without a run row or an attempt.
+      await reenqueue(helpers, payload, new Date(Date.now() + 2_000 + Math.random() * 3_000));
+      return { status: "deferred" };
+    }
+    if (started.outcome === "missing") {
+      helpers.logger.info(`connection ${payload.connectionId} no longer exists; nothing to sync`);
+    }
+    return { status: "skipped" };
+  }
+  const { runId, connection } = started;
+  const limits = pacingLimitsOf(connection);
 
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([helpers.abortSignal, timeout]);
   const startedAt = Date.now();
+  let settled = false;
   try {
     // createCostsClient validates the shape and fails permanently naming a missing field.
     const credentials = JSON.parse(
@@ -113,24 +109,17 @@ export async function syncConnection(
         await recordRunProgress(trx, runId, { fetched: page.length, ...written });
       });
     }
-    await finishRun(db, runId, { status: "succeeded" });
-    await db
-      .updateTable("connections")
-      .set({
-        sync_status: "ok",
-        sync_error: null,
-        sync_error_class: null,
-        consecutive_failures: 0,
-        auth_failures: 0,
-        last_synced_at: new Date(startedAt),
-        next_sync_at: new Date(
-          Date.now() + tierIntervalMs[connection.tier] + syncJitterMs(tierIntervalMs[connection.tier]),
-        ),
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", connection.id)
-      .execute();
-    if (payload.deadLetterId !== undefined) await resolveDeadLetter(db, payload.deadLetterId);
+    await completeSync(db, {
+      runId,
+      connectionId: connection.id,
+      holder,
+      startedAt: new Date(startedAt),
+      nextSyncAt: new Date(
+        Date.now() + tierIntervalMs[connection.tier] + syncJitterMs(tierIntervalMs[connection.tier]),
+      ),
+      deadLetterId: payload.deadLetterId ?? null,
+    });
+    settled = true;
     helpers.logger.info("sync succeeded", { runId, connectionId: connection.id });
     return { status: "succeeded", runId };
   } catch (error) {
@@ -142,13 +131,17 @@ export async function syncConnection(
         }
       : asDeferral(error, limits);
     if (deferral) {
-      for (const key of deferral.pauseKeys) await pauseRateLimit(db, key, deferral.until, deferral.reason);
-      await finishRun(db, runId, { status: "deferred", until: deferral.until, reason: deferral.reason });
-      await db
-        .updateTable("connections")
-        .set({ sync_status: connection.sync_status === "running" ? "pending" : connection.sync_status })
-        .where("id", "=", connection.id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        for (const key of deferral.pauseKeys) await pauseRateLimit(trx, key, deferral.until, deferral.reason);
+        await finishRun(trx, runId, { status: "deferred", until: deferral.until, reason: deferral.reason });
+        await trx
+          .updateTable("connections")
+          .set({ sync_status: connection.sync_status === "running" ? "pending" : connection.sync_status })
+          .where("id", "=", connection.id)
+          .execute();
+        await releaseLeasesOf(trx, holder);
+      });
+      settled = true;
       await reenqueue(helpers, payload, deferral.until);
       helpers.logger.info(`sync deferred until ${deferral.until.toISOString()}: ${deferral.reason}`, {
         runId,
@@ -163,35 +156,59 @@ export async function syncConnection(
     const failures = connection.consecutive_failures + 1;
     const authFailures = failure.auth ? connection.auth_failures + 1 : 0;
     const pauseForAuth = authFailures >= authFailuresBeforePause;
-    await finishRun(db, runId, { status: "failed", error: failure.message, errorClass: failure.errorClass });
-    await db
-      .updateTable("connections")
-      .set({
-        sync_status: "failed",
-        sync_error: failure.message,
-        sync_error_class: failure.errorClass,
-        consecutive_failures: failures,
-        auth_failures: authFailures,
-        ...(pauseForAuth
-          ? {
-              status: "paused" as const,
-              paused_reason: `Paused after ${authFailures} authentication failures in a row: ${failure.message}`,
-            }
-          : {}),
-        // A rejected key or request will not fix itself in a minute: wait the full interval.
-        next_sync_at: new Date(
-          Date.now() +
-            (failure.errorClass === "permanent"
-              ? tierIntervalMs[connection.tier]
-              : nextSyncDelayMs({
-                  intervalMs: tierIntervalMs[connection.tier],
-                  consecutiveFailures: failures,
-                })),
-        ),
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", connection.id)
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await finishRun(trx, runId, {
+        status: "failed",
+        error: failure.message,
+        errorClass: failure.errorClass,
+      });
+      await trx
+        .updateTable("connections")
+        .set({
+          sync_status: "failed",
+          sync_error: failure.message,
+          sync_error_class: failure.errorClass,
+          consecutive_failures: failures,
+          auth_failures: authFailures,
+          ...(pauseForAuth
+            ? {
+                status: "paused" as const,
+                paused_reason: `Paused after ${authFailures} authentication failures in a row: ${failure.message}`,
+              }
+            : {}),
+          // A rejected key or request will not fix itself in a minute: wait the full interval.
+          next_sync_at: new Date(
+            Date.now() +
+              (failure.errorClass === "permanent"
+                ? tierIntervalMs[connection.tier]
+                : nextSyncDelayMs({
+                    intervalMs: tierIntervalMs[connection.tier],
+                    consecutiveFailures: failures,
+                  })),
+          ),
+          updated_at: sql`now()`,
+        })
+        .where("id", "=", connection.id)
+        .execute();
+      if (retryInMs === null) {
+        await fileDeadLetter(trx, {
+          task: TASK,
+          payload: { connectionId: connection.id, trigger: payload.trigger },
+          jobKey: `sync:${connection.id}`,
+          queueName: null,
+          connectionId: connection.id,
+          errorClass: failure.errorClass,
+          error: failure.message,
+          fingerprint: errorFingerprint(TASK, failure.errorClass, failure.message),
+          attempts: payload.attempt,
+          deadLetterId: payload.deadLetterId,
+          nextAutoRetryAt:
+            failure.errorClass === "transient" ? new Date(Date.now() + deadLetterAutoRetry.delayMs) : null,
+        });
+      }
+      await releaseLeasesOf(trx, holder);
+    });
+    settled = true;
 
     if (retryInMs !== null) {
       await reenqueue(
@@ -205,27 +222,14 @@ export async function syncConnection(
       );
       return { status: "retrying", runId, errorClass: "transient" };
     }
-    await fileDeadLetter(db, {
-      task: TASK,
-      payload: { connectionId: connection.id, trigger: payload.trigger },
-      jobKey: `sync:${connection.id}`,
-      queueName: `sync:${connection.id}`,
-      connectionId: connection.id,
-      errorClass: failure.errorClass,
-      error: failure.message,
-      fingerprint: errorFingerprint(TASK, failure.errorClass, failure.message),
-      attempts: payload.attempt,
-      deadLetterId: payload.deadLetterId,
-      nextAutoRetryAt:
-        failure.errorClass === "transient" ? new Date(Date.now() + deadLetterAutoRetry.delayMs) : null,
-    });
     helpers.logger.error(`sync failed for good (${failure.errorClass}), dead-lettered: ${failure.message}`, {
       runId,
       connectionId: connection.id,
     });
     return { status: "failed", runId, errorClass: failure.errorClass };
   } finally {
-    await releaseLease(db, lease.key, lease.holder);
+    // Only when the bookkeeping itself failed: the leases must not wait for their expiry.
+    if (!settled) await releaseLeasesOf(db, holder).catch(() => {});
   }
 }
 
@@ -234,7 +238,6 @@ async function reenqueue(helpers: Helpers, payload: SyncConnectionPayload, runAt
   await helpers.addJob(TASK, payload, {
     jobKey: `sync:${payload.connectionId}`,
     jobKeyMode: "preserve_run_at",
-    queueName: `sync:${payload.connectionId}`,
     priority: helpers.job.priority,
     runAt,
   });

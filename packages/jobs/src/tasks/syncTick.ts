@@ -25,7 +25,6 @@ export async function enqueueDueSyncs(ctx: TaskContext): Promise<number> {
     select count(graphile_worker.add_job(
       'sync.connection',
       json_build_object('connectionId', id, 'trigger', 'schedule'),
-      queue_name := 'sync:' || id,
       priority := synchub.tier_priority(tier),
       max_attempts := 5,
       job_key := 'sync:' || id,

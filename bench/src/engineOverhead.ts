@@ -1,0 +1,94 @@
+/**
+ * Engine overhead: no-op sync.connection jobs per second, with all of synchub's bookkeeping
+ * (payload parse, concurrency lease, run row, connection state, dead-letter checks), against bare
+ * graphile-worker no-op jobs on the same database and concurrency. The syncs are no-ops because
+ * each connection's watermark is in the future: the connector has an empty range and makes no call.
+ */
+import { createTaskList } from "@synchub/jobs";
+import { run } from "graphile-worker";
+import { sql } from "kysely";
+import {
+  type BenchServer,
+  benchSecrets,
+  insertConnections,
+  median,
+  quietLogger,
+  waitUntil,
+} from "./harness.ts";
+
+const JOBS = 2_000;
+const CONCURRENCY = 8;
+const ROUNDS = 3;
+
+async function drain(
+  url: string,
+  taskList: Parameters<typeof run>[0]["taskList"],
+  db: Parameters<typeof countJobs>[0],
+) {
+  const started = performance.now();
+  const runner = await run({
+    connectionString: url,
+    concurrency: CONCURRENCY,
+    taskList,
+    logger: quietLogger,
+    pollInterval: 100,
+  });
+  await waitUntil("the queue to drain", async () => (await countJobs(db)) === 0, 600_000);
+  const seconds = (performance.now() - started) / 1000;
+  await runner.stop();
+  return JOBS / seconds;
+}
+
+async function countJobs(db: import("@synchub/db").Database): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from graphile_worker._private_jobs`.execute(db);
+  return rows[0]!.n;
+}
+
+export async function engineOverhead(server: BenchServer) {
+  const bare: number[] = [];
+  const synchub: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    {
+      const { url, db } = await server.newDatabase();
+      await sql`select graphile_worker.add_jobs(array(
+        select row('bench.noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec
+        from generate_series(1, ${JOBS})))`.execute(db);
+      bare.push(await drain(url, { "bench.noop": async () => {} }, db));
+    }
+    {
+      const { url, db } = await server.newDatabase();
+      await db
+        .updateTable("provider_settings")
+        .set({ min_interval_ms: 0, hourly_cap: 1_000_000, max_concurrency: 100 })
+        .execute();
+      await insertConnections(db, {
+        count: JOBS,
+        provider: "openai",
+        baseUrl: "http://127.0.0.1:9/never-called",
+        credentials: (i) => ({ adminKey: `sk-admin-bench-${i}-noop0000` }),
+      });
+      // Watermark in the future: the connector's range is empty and it makes no HTTP call.
+      await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
+      if (process.env.BENCH_NOQUEUE)
+        await sql`update graphile_worker._private_jobs set job_queue_id = null`.execute(db);
+      const taskList = createTaskList({ db, secrets: benchSecrets.box, sync: {} });
+      synchub.push(await drain(url, taskList, db));
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from synchub.sync_runs where status = 'succeeded'`.execute(db);
+      if (rows[0]!.n !== JOBS)
+        throw new Error(`engine overhead: expected ${JOBS} succeeded runs, got ${rows[0]!.n}`);
+    }
+  }
+  const ratio = median(synchub) / median(bare);
+  return {
+    name: "engine overhead",
+    figure: `${median(synchub).toFixed(0)} sync.connection jobs/s`,
+    reference: `${median(bare).toFixed(0)} bare graphile-worker no-op jobs/s`,
+    ratio,
+    target: "ratio >= 0.5",
+    ok: ratio >= 0.5,
+    detail: `${JOBS} jobs, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds each; synchub ${synchub.map((v) => v.toFixed(0)).join("/")}, bare ${bare.map((v) => v.toFixed(0)).join("/")}`,
+  };
+}

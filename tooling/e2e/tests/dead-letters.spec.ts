@@ -1,0 +1,92 @@
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import { adminPassword } from "./stack.ts";
+
+async function logIn(page: Page) {
+  await page.goto("/");
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+}
+
+/** The text of a row's cell under the column headed `column`. */
+async function cellText(table: Locator, row: Locator, column: string): Promise<string> {
+  const headers = (await table.locator("thead th").allTextContents()).map((text) =>
+    text.trim().toLowerCase(),
+  );
+  const index = headers.indexOf(column.toLowerCase());
+  expect(index, `column ${column} in ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);
+  return ((await row.locator("td").nth(index).textContent()) ?? "").trim();
+}
+
+test("an operator sees the revoked key's dead letter on the Dead letters page, replays its group and sees it back in the queue", async ({
+  page,
+}) => {
+  await logIn(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await test.step("the admin rejects a negative pace, then lets openai calls through faster", async () => {
+    // The seeded openai pace (one call per 10 s across all connections) makes the demo's
+    // five syncs queue for minutes; a short pace lets the revoked key fail within seconds.
+    await nav.getByRole("link", { name: "Rate limits" }).click();
+    await expect(page.getByRole("heading", { name: "Rate limits" })).toBeVisible();
+    await page.getByRole("button", { name: "Edit: openai" }).click();
+    const interval = page.getByLabel("Min interval (ms)");
+    await interval.fill("-5");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Pacing cannot be negative")).toBeVisible();
+    await expect(interval).toHaveAttribute("aria-invalid", "true");
+
+    await interval.fill("200");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(/^Saved:/)).toBeVisible();
+    const settings = page.getByRole("table", { name: "Provider settings" });
+    await expect(settings.getByRole("row").filter({ hasText: "openai" }).first()).toContainText("200 ms");
+  });
+
+  await test.step("the overview counts the dead letter and links to it", async () => {
+    await nav.getByRole("link", { name: "Overview" }).click();
+    const tile = page.getByRole("listitem").filter({ hasText: "Open dead letters" });
+    await expect(tile.getByRole("link")).toHaveText("1", { timeout: 60_000 });
+    await page.screenshot({ path: "/tmp/admin-overview.png", fullPage: true });
+    await tile.getByRole("link").click();
+  });
+
+  const group = page.getByRole("article", { name: /^Dead letter group sync\.connection/ });
+  await test.step("the group names the task, the error class and the 401", async () => {
+    await expect(page.getByRole("heading", { name: "Dead letters" })).toBeVisible();
+    await expect(group).toHaveCount(1);
+    await expect(group.getByText("permanent", { exact: true })).toBeVisible();
+    await expect(group.getByText(/401 invalid_api_key/).first()).toBeVisible();
+
+    await group.getByRole("button", { name: "Show 1 letter" }).click();
+    const letters = group.getByRole("table", { name: "Dead letters" });
+    const row = letters.locator("tbody tr").filter({ hasText: "Initech / Initech legacy" });
+    await expect(row).toHaveCount(1);
+    expect(await cellText(letters, row, "Attempts")).toBe("1");
+    await row.getByRole("button", { name: /^Show payload of dead letter/ }).click();
+    await expect(group.getByText('"connectionId": "00000000-0000-4000-8000-000000000301"')).toBeVisible();
+    await page.screenshot({ path: "/tmp/admin-dead-letters.png", fullPage: true });
+  });
+
+  await test.step("replaying the group puts the job back in the queue, where the revoked key fails again", async () => {
+    await group.getByRole("button", { name: /^Replay group: sync\.connection/ }).click();
+    await expect(page.getByText("Replayed 1 dead letter: back in the queue")).toBeVisible();
+
+    // Every status: the letter goes replaying, then (the key is still revoked) open again with
+    // one more attempt.
+    await page.getByLabel("Status").selectOption({ label: "any status" });
+    const letters = page.getByRole("table", { name: "Dead letters" });
+    const row = letters.locator("tbody tr").filter({ hasText: "Initech / Initech legacy" });
+    await expect(row).toHaveCount(1);
+    await expect
+      .poll(
+        async () => `${await cellText(letters, row, "Status")} ${await cellText(letters, row, "Attempts")}`,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe("open 2");
+    await page.screenshot({ path: "/tmp/admin-dead-letters-replayed.png", fullPage: true });
+  });
+});
