@@ -100,6 +100,7 @@ export async function insertConnections(
         name: `${input.provider} ${i}`,
         base_url: input.baseUrl,
         credentials_encrypted: benchSecrets.box.seal(JSON.stringify(input.credentials(i))),
+        status: input.status ?? "active",
       })),
     )
     .returning("id")

@@ -2,8 +2,11 @@
  * `pnpm bench`: each benchmark prints its figure next to the reference it is measured against in
  * the same run, as a ratio, because shared machines are noisy. Pick some with `pnpm bench NAME...`.
  */
+import { crashRecovery } from "./crashRecovery.ts";
 import { engineOverhead } from "./engineOverhead.ts";
 import { startBenchPostgres } from "./harness.ts";
+import { lateness } from "./lateness.ts";
+import { sweep } from "./sweep.ts";
 
 export interface BenchResult {
   name: string;
@@ -18,6 +21,9 @@ export interface BenchResult {
 const all: Record<string, (server: Awaited<ReturnType<typeof startBenchPostgres>>) => Promise<BenchResult>> =
   {
     overhead: engineOverhead,
+    sweep,
+    lateness,
+    crash: crashRecovery,
   };
 
 const chosen = process.argv.slice(2).filter((arg) => arg !== "--");

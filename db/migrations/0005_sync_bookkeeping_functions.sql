@@ -52,7 +52,7 @@ begin
      or not synchub.acquire_lease('concurrency:' || c.provider, p_holder, coalesce(c.ps_concurrency, 4), p_ttl_ms) then
     delete from synchub.concurrency_leases where holder = p_holder;
     return query select 'busy'::text, null::bigint, null, null, null, null, null::timestamptz,
-      null::int, null::int, null::int, null::int, null, null::int, null::int, null::int;
+      null::int, null::int, null::int, null::int, null, c.ps_interval, null::int, null::int;
     return;
   end if;
   insert into synchub.sync_runs (connection_id, trigger, job_id, attempt)

@@ -151,3 +151,48 @@ describe("connections API", () => {
     expect((await callerAs("viewer").connections.byId({ id: connection!.id })).status).toBe("active");
   });
 });
+
+describe("provider pacing settings", () => {
+  it("rejects a negative interval naming the field, and saves nothing", async () => {
+    const before = await callerAs("viewer").rateLimits.providers();
+    const fields = await invalidFields(
+      callerAs("admin").rateLimits.updateProvider({
+        provider: "openai",
+        minIntervalMs: -5,
+        hourlyCap: 360,
+        maxConcurrency: 4,
+      }),
+    );
+    expect(fields).toEqual(["minIntervalMs"]);
+    expect(await callerAs("viewer").rateLimits.providers()).toEqual(before);
+  });
+
+  it("lets an admin change a provider's pacing, audited, and answers NOT_FOUND for an unknown provider", async () => {
+    const updated = await callerAs("admin").rateLimits.updateProvider({
+      provider: "anthropic",
+      minIntervalMs: 2_000,
+      hourlyCap: 100,
+      maxConcurrency: 2,
+    });
+    expect(updated).toMatchObject({
+      provider: "anthropic",
+      min_interval_ms: 2_000,
+      hourly_cap: 100,
+      max_concurrency: 2,
+    });
+    const audit = await t.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("object_id", "=", "anthropic")
+      .execute();
+    expect(audit).toHaveLength(1);
+    await expect(
+      callerAs("admin").rateLimits.updateProvider({
+        provider: "myspace",
+        minIntervalMs: 1,
+        hourlyCap: 1,
+        maxConcurrency: 1,
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

@@ -39,12 +39,17 @@ export async function beginSync(
     trigger: string;
     ttlMs: number;
   },
-): Promise<StartedSync | { outcome: "missing" | "paused" | "busy" }> {
+): Promise<
+  StartedSync | { outcome: "missing" | "paused" } | { outcome: "busy"; providerIntervalMs: number | null }
+> {
   const { rows } = await sql<Record<string, unknown> & { outcome: string }>`
     select * from synchub.begin_sync(${input.connectionId}::uuid, ${input.holder}, ${input.jobId},
       ${input.attempt}::int, ${input.trigger}, ${Math.round(input.ttlMs)}::int)`.execute(db);
   const row = rows[0]!;
-  if (row.outcome !== "started") return { outcome: row.outcome as "missing" | "paused" | "busy" };
+  if (row.outcome === "busy") {
+    return { outcome: "busy", providerIntervalMs: row.provider_min_interval_ms as number | null };
+  }
+  if (row.outcome !== "started") return { outcome: row.outcome as "missing" | "paused" };
   return {
     outcome: "started",
     runId: String(row.run_id),

@@ -240,6 +240,50 @@ describe("sync.connection", () => {
     await t.db.updateTable("rate_limits").set({ paused_until: null }).execute();
   });
 
+  it("survives a provider that times out once: the request is retried and every row saved once", async () => {
+    const key = sandboxKey("slow");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "timeout", count: 1 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "succeeded" });
+    expect((await listCostRows(t.db, id)).length).toBe(run!.rows_inserted);
+  });
+
+  it("treats malformed JSON as transient: the run fails, nothing half-saved, a retry is queued", async () => {
+    const key = sandboxKey("garbled");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "malformed", count: 1 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "failed", error_class: "transient", rows_inserted: 0 });
+    expect(await listCostRows(t.db, id)).toEqual([]);
+    const [job] = await pendingJobs(id);
+    expect(job?.payload.attempt).toBe(2);
+  });
+
+  it("stops on a page that repeats its cursor instead of looping, keeping each row once", async () => {
+    const key = sandboxKey("loop");
+    const { id: tenantId } = await insertTenant(t.db);
+    await injectFault(key, { kind: "repeat-page", count: 1 });
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key });
+
+    await runDueJobs(t.db, t.url);
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "failed", error_class: "transient" });
+    expect(run!.error).toMatch(/same page cursor twice/);
+    const rows = await listCostRows(t.db, id);
+    expect(rows.length).toBe(run!.rows_inserted);
+    expect(new Set(rows.map((row) => `${row.day}|${row.line_item}`)).size).toBe(rows.length);
+  });
+
   it("skips a paused connection without calling the provider", async () => {
     const key = sandboxKey("paused");
     const { id: tenantId } = await insertTenant(t.db);

@@ -75,8 +75,8 @@ export async function syncConnection(
   if (started.outcome !== "started") {
     if (started.outcome === "busy") {
       // The connection is syncing elsewhere, or all of this provider's slots are busy: come back
-      // shortly, without a run row or an attempt.
-      await reenqueue(helpers, payload, new Date(Date.now() + 2_000 + Math.random() * 3_000));
+      // about when a slot frees up, without a run row or an attempt.
+      await reenqueue(helpers, payload, new Date(Date.now() + busyRetryDelayMs(started.providerIntervalMs)));
       return { status: "deferred" };
     }
     if (started.outcome === "missing") {
@@ -231,6 +231,15 @@ export async function syncConnection(
     // Only when the bookkeeping itself failed: the leases must not wait for their expiry.
     if (!settled) await releaseLeasesOf(db, holder).catch(() => {});
   }
+}
+
+/**
+ * A busy provider frees a slot about every pacing interval; retry around then (half to one and a
+ * half times), within a quarter second and five seconds, so waiting jobs neither spin nor idle.
+ */
+function busyRetryDelayMs(providerIntervalMs: number | null): number {
+  const base = Math.min(Math.max(providerIntervalMs ?? 1_000, 250), 5_000);
+  return base * (0.5 + Math.random());
 }
 
 /** Puts the sync back in the queue under its key: the running job's key is released by graphile-worker. */
