@@ -84,6 +84,8 @@ export async function insertConnections(
     baseUrl: string;
     credentials: (i: number) => object;
     tier?: "enterprise" | "pro" | "free";
+    /** Paused connections get no first sync from the insert trigger. (Default: "active") */
+    status?: "active" | "paused";
   },
 ): Promise<string[]> {
   const tenant = await db
