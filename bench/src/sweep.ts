@@ -32,7 +32,7 @@ export async function sweep(server: BenchServer) {
     for (const [provider, ms] of Object.entries(REAL_INTERVAL_MS)) {
       await db
         .updateTable("provider_settings")
-        .set({ min_interval_ms: Math.ceil(ms * SCALE * MARGIN), max_concurrency: 4 })
+        .set({ min_interval_ms: Math.ceil(ms * SCALE * MARGIN), max_concurrency: 8 })
         .where("provider", "=", provider)
         .execute();
     }

@@ -2,7 +2,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { ErrorBanner, Loading } from "./components/ui.tsx";
 import { ConnectionsPage } from "./pages/ConnectionsPage.tsx";
+import { DeadLettersPage } from "./pages/DeadLettersPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
+import { OverviewPage } from "./pages/OverviewPage.tsx";
+import { RateLimitsPage } from "./pages/RateLimitsPage.tsx";
 import { RunDetailPage } from "./pages/RunDetailPage.tsx";
 import { RunsPage } from "./pages/RunsPage.tsx";
 import { ScheduleDetailPage, SchedulesPage } from "./pages/SchedulesPage.tsx";
@@ -46,9 +49,12 @@ export function App() {
 }
 
 const nav: { label: string; route: Route; matches: Route["page"][] }[] = [
+  { label: "Overview", route: { page: "overview" }, matches: ["overview"] },
   { label: "Connections", route: { page: "connections" }, matches: ["connections"] },
   { label: "Runs", route: { page: "runs", connectionId: null }, matches: ["runs", "run"] },
   { label: "Schedules", route: { page: "schedules" }, matches: ["schedules", "schedule"] },
+  { label: "Dead letters", route: { page: "dead-letters" }, matches: ["dead-letters"] },
+  { label: "Rate limits", route: { page: "rate-limits" }, matches: ["rate-limits"] },
 ];
 
 function Shell({ user }: { user: User }) {
@@ -70,7 +76,7 @@ function Shell({ user }: { user: User }) {
   return (
     <div className="shell">
       <aside className="sidebar">
-        <a className="brand" href={hrefFor({ page: "connections" })}>
+        <a className="brand" href={hrefFor({ page: "overview" })}>
           <span className="brand-mark" aria-hidden="true" />
           synchub
         </a>
@@ -116,11 +122,14 @@ function Shell({ user }: { user: User }) {
           </div>
         </header>
         <main className="content">
+          {route.page === "overview" ? <OverviewPage /> : null}
           {route.page === "connections" ? <ConnectionsPage user={user} /> : null}
           {route.page === "runs" ? <RunsPage connectionId={route.connectionId} /> : null}
           {route.page === "run" ? <RunDetailPage id={route.id} /> : null}
           {route.page === "schedules" ? <SchedulesPage user={user} /> : null}
           {route.page === "schedule" ? <ScheduleDetailPage id={route.id} user={user} /> : null}
+          {route.page === "dead-letters" ? <DeadLettersPage user={user} /> : null}
+          {route.page === "rate-limits" ? <RateLimitsPage user={user} /> : null}
         </main>
       </div>
     </div>

@@ -5,15 +5,15 @@ import { createSecretBox, type Tier } from "@synchub/domain";
 import { Logger, runOnce } from "graphile-worker";
 import { inject } from "vitest";
 import { createTaskList } from "./catalog.ts";
-import type { TaskContext } from "./context.ts";
+import type { SyncOptions, TaskContext } from "./context.ts";
 
 export const testSecrets = createSecretBox(randomBytes(32).toString("base64"));
 
-export function testContext(db: Database): TaskContext {
+export function testContext(db: Database, sync: SyncOptions = {}): TaskContext {
   return {
     db,
     secrets: testSecrets,
-    sync: { httpRetry: { attempts: 3, baseDelayMs: 10 }, httpTimeoutMs: 2_000 },
+    sync: { httpRetry: { attempts: 3, baseDelayMs: 10 }, httpTimeoutMs: 2_000, ...sync },
   };
 }
 
@@ -55,8 +55,12 @@ export async function disablePacing(db: Database): Promise<void> {
 }
 
 /** Runs every job that is due now, with the real task catalog, then returns. */
-export async function runDueJobs(db: Database, connectionString: string): Promise<void> {
-  await runOnce({ connectionString, taskList: createTaskList(testContext(db)), logger: quietLogger });
+export async function runDueJobs(
+  db: Database,
+  connectionString: string,
+  sync: SyncOptions = {},
+): Promise<void> {
+  await runOnce({ connectionString, taskList: createTaskList(testContext(db, sync)), logger: quietLogger });
 }
 
 export async function injectFault(key: string, fault: Record<string, unknown>): Promise<void> {

@@ -1,19 +1,34 @@
 /**
- * Demo data for `pnpm dev` and the browser tests: a few tenants of each tier with OpenAI
- * connections pointing at the provider sandbox, one with a revoked key to show a failure.
+ * Demo data for `pnpm dev` and the browser tests: a few tenants of each tier with connections to
+ * all four providers pointing at the provider sandbox, one with a revoked key to show a failure.
  * Idempotent: fixed ids, so a second run only refreshes the sandbox URL.
  */
 import type { Database } from "@synchub/db";
 import type { SecretBox, Tier } from "@synchub/domain";
+import { sandboxVolcengineSecretFor } from "@synchub/sandbox";
 import { sql } from "kysely";
+
+interface DemoConnection {
+  id: string;
+  name: string;
+  provider: "openai" | "anthropic" | "openrouter" | "volcengine";
+  credentials: Record<string, string>;
+}
 
 interface DemoTenant {
   id: string;
   name: string;
   tier: Tier;
   activeHoursAgo: number | null;
-  connections: { id: string; name: string; adminKey: string }[];
+  connections: DemoConnection[];
 }
+
+const openai = (id: string, name: string, adminKey: string): DemoConnection => ({
+  id,
+  name,
+  provider: "openai",
+  credentials: { adminKey },
+});
 
 const demoTenants: DemoTenant[] = [
   {
@@ -22,15 +37,12 @@ const demoTenants: DemoTenant[] = [
     tier: "enterprise",
     activeHoursAgo: 1,
     connections: [
-      {
-        id: "00000000-0000-4000-8000-000000000101",
-        name: "Acme production",
-        adminKey: "sk-admin-demo-acme-prod",
-      },
+      openai("00000000-0000-4000-8000-000000000101", "Acme production", "sk-admin-demo-acme-prod"),
       {
         id: "00000000-0000-4000-8000-000000000102",
         name: "Acme research",
-        adminKey: "sk-admin-demo-acme-research",
+        provider: "anthropic",
+        credentials: { adminKey: "sk-ant-admin01-demo-acme-research" },
       },
     ],
   },
@@ -40,7 +52,13 @@ const demoTenants: DemoTenant[] = [
     tier: "pro",
     activeHoursAgo: 5,
     connections: [
-      { id: "00000000-0000-4000-8000-000000000201", name: "Globex main", adminKey: "sk-admin-demo-globex" },
+      openai("00000000-0000-4000-8000-000000000201", "Globex main", "sk-admin-demo-globex"),
+      {
+        id: "00000000-0000-4000-8000-000000000202",
+        name: "Globex routing",
+        provider: "openrouter",
+        credentials: { apiKey: "sk-or-v1-demo-globex-routing" },
+      },
     ],
   },
   {
@@ -48,13 +66,10 @@ const demoTenants: DemoTenant[] = [
     name: "Initech",
     tier: "pro",
     activeHoursAgo: 30,
+    // Revoked on purpose: the sandbox answers 401, so the admin shows a permanent failure,
+    // a dead letter, and after three tries a paused connection.
     connections: [
-      // Revoked on purpose: the sandbox answers 401, so the admin shows a permanent failure.
-      {
-        id: "00000000-0000-4000-8000-000000000301",
-        name: "Initech legacy",
-        adminKey: "sk-admin-revoked-initech",
-      },
+      openai("00000000-0000-4000-8000-000000000301", "Initech legacy", "sk-admin-revoked-initech"),
     ],
   },
   {
@@ -63,17 +78,38 @@ const demoTenants: DemoTenant[] = [
     tier: "free",
     activeHoursAgo: null,
     connections: [
-      { id: "00000000-0000-4000-8000-000000000401", name: "Hooli sandbox", adminKey: "sk-admin-demo-hooli" },
+      openai("00000000-0000-4000-8000-000000000401", "Hooli sandbox", "sk-admin-demo-hooli"),
+      {
+        id: "00000000-0000-4000-8000-000000000402",
+        name: "Hooli cloud bill",
+        provider: "volcengine",
+        credentials: {
+          accessKeyId: "AKLTdemohooli01",
+          secretAccessKey: sandboxVolcengineSecretFor("AKLTdemohooli01"),
+        },
+      },
     ],
   },
 ];
+
+const specPacingMs = { openai: 10_000, anthropic: 10_000, openrouter: 5_000, volcengine: 10_000 };
 
 export async function seedDemoData(
   db: Database,
   options: { sandboxUrl: string; secrets: SecretBox },
 ): Promise<void> {
-  const baseUrl = `${options.sandboxUrl}/openai`;
   await db.transaction().execute(async (trx) => {
+    // The sandbox paces at a thousandth of the providers' real limits (10 ms instead of 10 s);
+    // pace our calls at a hundredth, so the demo syncs in seconds and still shows real pacing.
+    // Only rows still at SPEC's defaults are rescaled: an operator's own setting is kept.
+    for (const [provider, specMs] of Object.entries(specPacingMs)) {
+      await trx
+        .updateTable("provider_settings")
+        .set({ min_interval_ms: specMs / 100 })
+        .where("provider", "=", provider)
+        .where("min_interval_ms", "=", specMs)
+        .execute();
+    }
     await trx
       .insertInto("tenants")
       .values(
@@ -94,15 +130,23 @@ export async function seedDemoData(
           tenant.connections.map((connection) => ({
             id: connection.id,
             tenant_id: tenant.id,
-            provider: "openai",
+            provider: connection.provider,
             name: connection.name,
-            base_url: baseUrl,
-            credentials_encrypted: options.secrets.seal(JSON.stringify({ adminKey: connection.adminKey })),
+            base_url: `${options.sandboxUrl}/${connection.provider}`,
+            credentials_encrypted: options.secrets.seal(JSON.stringify(connection.credentials)),
           })),
         ),
       )
-      // The sandbox may listen on another port than last time.
-      .onConflict((oc) => oc.column("id").doUpdateSet({ base_url: baseUrl, updated_at: sql`now()` }))
+      // Demo rows are ours: refresh them (the sandbox may listen on another port than last time).
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet((eb) => ({
+          provider: eb.ref("excluded.provider"),
+          name: eb.ref("excluded.name"),
+          base_url: eb.ref("excluded.base_url"),
+          credentials_encrypted: eb.ref("excluded.credentials_encrypted"),
+          updated_at: sql`now()`,
+        })),
+      )
       .execute();
   });
 }

@@ -26,8 +26,8 @@ test("an operator sees the revoked key's dead letter on the Dead letters page, r
   const nav = page.getByRole("navigation", { name: "Main" });
 
   await test.step("the admin rejects a negative pace, then lets openai calls through faster", async () => {
-    // The seeded openai pace (one call per 10 s across all connections) makes the demo's
-    // five syncs queue for minutes; a short pace lets the revoked key fail within seconds.
+    // The seeded openai pace (one call per 10 s, shared by every openai connection) queues the
+    // demo's syncs behind each other; a short pace lets the revoked key fail within seconds.
     await nav.getByRole("link", { name: "Rate limits" }).click();
     await expect(page.getByRole("heading", { name: "Rate limits" })).toBeVisible();
     await page.getByRole("button", { name: "Edit: openai" }).click();
@@ -47,19 +47,22 @@ test("an operator sees the revoked key's dead letter on the Dead letters page, r
   await test.step("the overview counts the dead letter and links to it", async () => {
     await nav.getByRole("link", { name: "Overview" }).click();
     const tile = page.getByRole("listitem").filter({ hasText: "Open dead letters" });
-    await expect(tile.getByRole("link")).toHaveText("1", { timeout: 60_000 });
+    await expect(tile.getByRole("link")).toHaveText(/^[1-9]\d*$/, { timeout: 60_000 });
     await page.screenshot({ path: "/tmp/admin-overview.png", fullPage: true });
     await tile.getByRole("link").click();
   });
 
-  const group = page.getByRole("article", { name: /^Dead letter group sync\.connection/ });
+  // Other providers' faults may file groups of their own; the revoked key's is the 401 one.
+  const group = page
+    .getByRole("article", { name: /^Dead letter group sync\.connection/ })
+    .filter({ hasText: "401 invalid_api_key" });
   await test.step("the group names the task, the error class and the 401", async () => {
     await expect(page.getByRole("heading", { name: "Dead letters" })).toBeVisible();
     await expect(group).toHaveCount(1);
     await expect(group.getByText("permanent", { exact: true })).toBeVisible();
     await expect(group.getByText(/401 invalid_api_key/).first()).toBeVisible();
 
-    await group.getByRole("button", { name: "Show 1 letter" }).click();
+    await group.getByRole("button", { name: /^Show \d+ letters?$/ }).click();
     const letters = group.getByRole("table", { name: "Dead letters" });
     const row = letters.locator("tbody tr").filter({ hasText: "Initech / Initech legacy" });
     await expect(row).toHaveCount(1);

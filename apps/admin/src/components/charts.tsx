@@ -64,6 +64,8 @@ function tooltipLabel(at: unknown): string {
 /** Succeeded vs failed runs per hour (stacked) and the P95 duration per hour, side by side. */
 export default function HourlyCharts({ rows, now }: { rows: HourlyRuns[]; now: number }) {
   const points = fill(rows, now);
+  const anyRuns = points.some((point) => point.succeeded + point.failed > 0);
+  const anyDuration = points.some((point) => point.p95Ms !== null);
   const xAxis = (
     <XAxis
       dataKey="at"
@@ -78,47 +80,66 @@ export default function HourlyCharts({ rows, now }: { rows: HourlyRuns[]; now: n
       <figure className="card chart" aria-labelledby="runs-chart-title">
         <h2 id="runs-chart-title">Runs per hour</h2>
         <figcaption className="muted">Succeeded and failed, last 24 hours</figcaption>
-        <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-            <CartesianGrid stroke={colors.grid} vertical={false} />
-            {xAxis}
-            <YAxis {...axisProps} axisLine={false} allowDecimals={false} width={48} />
-            <Tooltip labelFormatter={tooltipLabel} cursor={{ fill: "rgb(79 70 229 / 0.06)" }} />
-            <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="succeeded" name="Succeeded" stackId="runs" fill={colors.succeeded} isAnimationActive={false} />
-            <Bar dataKey="failed" name="Failed" stackId="runs" fill={colors.failed} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <div className="chart-body">
+          <ResponsiveContainer width="100%" height={240}>
+            <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+              <CartesianGrid stroke={colors.grid} vertical={false} />
+              {xAxis}
+              <YAxis {...axisProps} axisLine={false} allowDecimals={false} width={48} />
+              <Tooltip labelFormatter={tooltipLabel} cursor={{ fill: "rgb(79 70 229 / 0.06)" }} />
+              <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
+              <Bar
+                dataKey="succeeded"
+                name="Succeeded"
+                stackId="runs"
+                fill={colors.succeeded}
+                isAnimationActive={false}
+              />
+              <Bar
+                dataKey="failed"
+                name="Failed"
+                stackId="runs"
+                fill={colors.failed}
+                isAnimationActive={false}
+              />
+            </BarChart>
+          </ResponsiveContainer>
+          {anyRuns ? null : <p className="chart-empty">No finished runs in the last 24 hours</p>}
+        </div>
       </figure>
       <figure className="card chart" aria-labelledby="duration-chart-title">
         <h2 id="duration-chart-title">P95 run duration</h2>
         <figcaption className="muted">95th percentile of finished runs per hour, last 24 hours</figcaption>
-        <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
-            <CartesianGrid stroke={colors.grid} vertical={false} />
-            {xAxis}
-            <YAxis
-              {...axisProps}
-              axisLine={false}
-              width={64}
-              tickFormatter={(ms: number) => duration(ms)}
-            />
-            <Tooltip
-              labelFormatter={tooltipLabel}
-              formatter={(value) => (typeof value === "number" ? duration(value) : "no runs")}
-            />
-            <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
-            <Line
-              type="monotone"
-              dataKey="p95Ms"
-              name="P95 duration"
-              stroke={colors.p95}
-              strokeWidth={2}
-              dot={{ r: 2.5 }}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        <div className="chart-body">
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+              <CartesianGrid stroke={colors.grid} vertical={false} />
+              {xAxis}
+              <YAxis
+                {...axisProps}
+                axisLine={false}
+                width={64}
+                domain={[0, "auto"]}
+                tickFormatter={(ms: number) => duration(ms)}
+              />
+              <Tooltip
+                labelFormatter={tooltipLabel}
+                formatter={(value) => (typeof value === "number" ? duration(value) : "no runs")}
+              />
+              <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
+              <Line
+                type="monotone"
+                dataKey="p95Ms"
+                name="P95 duration"
+                stroke={colors.p95}
+                strokeWidth={2}
+                dot={{ r: 3 }}
+                isAnimationActive={false}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+          {anyDuration ? null : <p className="chart-empty">No finished runs in the last 24 hours</p>}
+        </div>
       </figure>
     </div>
   );

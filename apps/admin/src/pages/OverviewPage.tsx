@@ -2,7 +2,15 @@ import type { AppRouter } from "@synchub/api";
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
 import { lazy, Suspense } from "react";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo, type Tone } from "../components/ui.tsx";
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  TimeAgo,
+  type Tone,
+} from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
 import { type Connection, errorMessage, useTRPC } from "../trpc.ts";
@@ -18,7 +26,11 @@ type HealthStatus = ProviderHealth["status"];
 /** The overview aggregates whole tables; every 5 s is live enough and spares the database. */
 const OVERVIEW_INTERVAL_MS = 5_000;
 
-const statusTones: Record<HealthStatus, Tone> = { Healthy: "success", Warning: "warning", Critical: "danger" };
+const statusTones: Record<HealthStatus, Tone> = {
+  Healthy: "success",
+  Warning: "warning",
+  Critical: "danger",
+};
 const statusRank: Record<HealthStatus, number> = { Healthy: 0, Warning: 1, Critical: 2 };
 
 /**
@@ -101,14 +113,14 @@ export function OverviewPage() {
       <div className="detail-grid">
         <QueueCard queue={data.queue} />
         <div className="card">
-          <h2 id="stale-heading">
-            Stale connections{" "}
-            <Badge value={String(late.length)} tone={late.length > 0 ? "warning" : "success"} />
-          </h2>
-          <p className="muted card-intro">
-            Active connections overdue by more than their tier's interval.{" "}
+          <div className="card-head">
+            <h2 id="stale-heading">
+              Stale connections{" "}
+              <Badge value={String(late.length)} tone={late.length > 0 ? "warning" : "success"} />
+            </h2>
             <a href={hrefFor({ page: "connections" })}>All connections →</a>
-          </p>
+          </div>
+          <p className="muted card-intro">Active connections overdue by more than their tier's interval.</p>
           {connections.isError ? (
             <ErrorBanner>Could not load connections: {errorMessage(connections.error)}</ErrorBanner>
           ) : late.length === 0 ? (
@@ -267,14 +279,15 @@ function QueueCard({ queue }: { queue: Summary["queue"] }) {
 }
 
 function StaleTable({ rows, now }: { rows: Connection[]; now: number }) {
-  const sorted = [...rows].sort((a, b) => (a.next_sync_at?.getTime() ?? 0) - (b.next_sync_at?.getTime() ?? 0));
+  const sorted = [...rows].sort(
+    (a, b) => (a.next_sync_at?.getTime() ?? 0) - (b.next_sync_at?.getTime() ?? 0),
+  );
   return (
     <table className="table-plain">
       <caption className="visually-hidden">Stale connections</caption>
       <thead>
         <tr>
           <th scope="col">Connection</th>
-          <th scope="col">Tier</th>
           <th scope="col">Due</th>
           <th scope="col">Sync status</th>
         </tr>
@@ -283,13 +296,15 @@ function StaleTable({ rows, now }: { rows: Connection[]; now: number }) {
         {sorted.map((connection) => (
           <tr key={connection.id}>
             <td className="nowrap">
-              <a href={hrefFor({ page: "runs", connectionId: connection.id })} title="Show this connection's runs">
+              <a
+                href={hrefFor({ page: "runs", connectionId: connection.id })}
+                title="Show this connection's runs"
+              >
                 {connection.tenant_name} / {connection.name}
               </a>
-              <div className="cell-note">{connection.provider}</div>
-            </td>
-            <td>
-              <Badge value={connection.tier} />
+              <div className="cell-note">
+                {connection.provider} · {connection.tier}
+              </div>
             </td>
             <td>
               <TimeAgo date={connection.next_sync_at} now={now} />

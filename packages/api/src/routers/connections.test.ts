@@ -196,3 +196,29 @@ describe("provider pacing settings", () => {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("late connections", () => {
+  it("lists only active connections overdue by more than their tier's interval", async () => {
+    const late = await callerAs("admin").connections.create({
+      tenantId,
+      provider: "openai",
+      name: "Overdue",
+      credentials: { adminKey: secretKey },
+    });
+    const slightlyDue = await callerAs("admin").connections.create({
+      tenantId,
+      provider: "openai",
+      name: "Just due",
+      credentials: { adminKey: secretKey },
+    });
+    // The tenant is on pro: 60 minutes between syncs.
+    await sql`update synchub.connections set next_sync_at = now() - interval '61 minutes' where id = ${late.id}`.execute(
+      t.db,
+    );
+    await sql`update synchub.connections set next_sync_at = now() - interval '5 minutes' where id = ${slightlyDue.id}`.execute(
+      t.db,
+    );
+    const listed = await callerAs("viewer").connections.list({ late: true });
+    expect(listed.map((connection) => connection.name)).toEqual(["Overdue"]);
+  });
+});

@@ -16,6 +16,7 @@ export const connectionFilterSchema = z.object({
   provider: z.enum(providerIds).optional(),
   tenantId: z.uuid().optional(),
   search: z.string().trim().max(200).optional(),
+  late: z.boolean().optional(),
 });
 
 export const createConnectionSchema = z

@@ -15,6 +15,8 @@ export const rateLimitsRouter = router({
     const now = Date.now();
     return (await listRateLimits(ctx.db)).map((row) => ({
       ...row,
+      // A key that never made a call has next_allowed_at = -infinity, which JSON cannot carry.
+      next_allowed_at: Number.isFinite(Number(row.next_allowed_at)) ? row.next_allowed_at : null,
       paused: row.paused_until !== null && row.paused_until.getTime() > now,
       remainingThisHour:
         row.window_started_at.getTime() <= now - 3_600_000

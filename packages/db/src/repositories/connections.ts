@@ -32,6 +32,8 @@ export interface ConnectionFilter {
   tenantId?: string;
   /** Matches tenant or connection name, case-insensitive. */
   search?: string;
+  /** Only active connections overdue by more than their own interval (what /health/sync calls late). */
+  late?: boolean;
   limit?: number;
 }
 
@@ -47,6 +49,11 @@ export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
   if (filter.syncStatus) query = query.where("connections.sync_status", "=", filter.syncStatus);
   if (filter.provider) query = query.where("connections.provider", "=", filter.provider);
   if (filter.tenantId) query = query.where("connections.tenant_id", "=", filter.tenantId);
+  if (filter.late) {
+    query = query
+      .where("connections.status", "=", "active")
+      .where(sql<boolean>`now() - connections.next_sync_at > synchub.tier_interval(tenants.tier)`);
+  }
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`;
     query = query.where((eb) =>

@@ -173,11 +173,14 @@ export function listDeadLetters(
 ) {
   let query = db
     .selectFrom("dead_letters")
-    .selectAll()
-    .orderBy("last_failed_at", "desc")
+    .leftJoin("connections", "connections.id", "dead_letters.connection_id")
+    .leftJoin("tenants", "tenants.id", "connections.tenant_id")
+    .selectAll("dead_letters")
+    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
+    .orderBy("dead_letters.last_failed_at", "desc")
     .limit(filter.limit ?? 200);
-  if (filter.status) query = query.where("status", "=", filter.status);
-  if (filter.fingerprint) query = query.where("fingerprint", "=", filter.fingerprint);
+  if (filter.status) query = query.where("dead_letters.status", "=", filter.status);
+  if (filter.fingerprint) query = query.where("dead_letters.fingerprint", "=", filter.fingerprint);
   return query.execute();
 }
 

@@ -9,11 +9,21 @@ import { Deferral } from "./deferral.ts";
 export function createPacer(
   db: Database,
   limits: PacingLimit[],
-  options: { maxInlineWaitMs: number; onWait?: (key: string, ms: number) => void },
+  options: {
+    maxInlineWaitMs: number;
+    /** Syncs of this provider that may run at once: how many reservations can be ahead of ours. */
+    maxConcurrency: number;
+    onWait?: (key: string, ms: number) => void;
+  },
 ) {
   return async (signal?: AbortSignal): Promise<void> => {
     for (const limit of limits) {
-      const { granted, slot } = await reserveRateLimit(db, limit, options.maxInlineWaitMs);
+      // A sync that holds one of the provider's slots always waits out the ordinary spacing of its
+      // next call (at most one interval per concurrent sync ahead of it): deferring it there would
+      // restart it from its first page, again and again. Only an exhausted hourly cap or a 429
+      // pause, which lie further out, defer the job.
+      const maxWaitMs = Math.max(options.maxInlineWaitMs, limit.minIntervalMs * (options.maxConcurrency + 1));
+      const { granted, slot } = await reserveRateLimit(db, limit, maxWaitMs);
       if (!granted) {
         throw new Deferral(slot, `Rate limit ${limit.key} has no budget until ${slot.toISOString()}`);
       }

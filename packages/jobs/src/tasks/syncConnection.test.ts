@@ -284,6 +284,25 @@ describe("sync.connection", () => {
     expect(new Set(rows.map((row) => `${row.day}|${row.line_item}`)).size).toBe(rows.length);
   });
 
+  it("waits out the provider's spacing between pages instead of deferring and restarting the sync", async () => {
+    const { id: tenantId } = await insertTenant(t.db);
+    const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: sandboxKey("paced") });
+    await t.db
+      .updateTable("provider_settings")
+      .set({ min_interval_ms: 300 })
+      .where("provider", "=", "openai")
+      .execute();
+    try {
+      // The job would defer past 50 ms of waiting, but one interval per concurrent sync is ordinary spacing.
+      await runDueJobs(t.db, t.url, { maxInlineWaitMs: 50 });
+    } finally {
+      await disablePacing(t.db);
+    }
+    const runs = await runsOf(id);
+    expect(runs.map((run) => run.status)).toEqual(["succeeded"]);
+    expect(runs[0]!.pages).toBeGreaterThan(1);
+  });
+
   it("skips a paused connection without calling the provider", async () => {
     const key = sandboxKey("paused");
     const { id: tenantId } = await insertTenant(t.db);

@@ -100,7 +100,10 @@ export async function syncConnection(
       baseUrl: connection.base_url ?? undefined,
       retry: ctx.sync.httpRetry,
       timeoutMs: ctx.sync.httpTimeoutMs,
-      beforeRequest: createPacer(db, limits, { maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000 }),
+      beforeRequest: createPacer(db, limits, {
+        maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000,
+        maxConcurrency: connection.provider_max_concurrency ?? 4,
+      }),
     });
     const startDay = watermarkDay(connection.last_synced_at, ctx.sync.backfillDays ?? 30, startedAt);
     for await (const page of client.pages({ startDay, signal })) {
