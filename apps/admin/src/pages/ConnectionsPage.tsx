@@ -9,6 +9,10 @@ type Status = "active" | "paused";
 type SyncStatus = "pending" | "running" | "ok" | "failed";
 
 const syncStatuses: SyncStatus[] = ["pending", "running", "ok", "failed"];
+const providerOptions = ["openai", "anthropic", "openrouter", "volcengine"] as const;
+type Provider = (typeof providerOptions)[number];
+const tierOptions = ["enterprise", "pro", "free"] as const;
+type Tier = (typeof tierOptions)[number];
 
 export function ConnectionsPage({ user }: { user: User }) {
   const trpc = useTRPC();
@@ -17,14 +21,25 @@ export function ConnectionsPage({ user }: { user: User }) {
   const [status, setStatus] = useState<Status | "">("");
   const [syncStatus, setSyncStatus] = useState<SyncStatus | "">("");
   const [tenantId, setTenantId] = useState("");
+  const [provider, setProvider] = useState<Provider | "">("");
+  const [tier, setTier] = useState<Tier | "">("");
   const deferredSearch = useDeferredValue(search.trim());
-  const ids = { search: useId(), status: useId(), sync: useId(), tenant: useId() };
+  const ids = {
+    search: useId(),
+    status: useId(),
+    sync: useId(),
+    tenant: useId(),
+    provider: useId(),
+    tier: useId(),
+  };
 
   const filter = {
     ...(deferredSearch ? { search: deferredSearch } : {}),
     ...(status ? { status } : {}),
     ...(syncStatus ? { syncStatus } : {}),
     ...(tenantId ? { tenantId } : {}),
+    ...(provider ? { provider } : {}),
+    ...(tier ? { tier } : {}),
   };
   const connections = useQuery({
     ...trpc.connections.list.queryOptions(filter),
@@ -88,6 +103,32 @@ export function ConnectionsPage({ user }: { user: User }) {
           >
             <option value="">Any sync status</option>
             {syncStatuses.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.provider}>Provider</label>
+          <select
+            id={ids.provider}
+            value={provider}
+            onChange={(event) => setProvider(event.target.value as Provider | "")}
+          >
+            <option value="">Any provider</option>
+            {providerOptions.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.tier}>Tier</label>
+          <select id={ids.tier} value={tier} onChange={(event) => setTier(event.target.value as Tier | "")}>
+            <option value="">Any tier</option>
+            {tierOptions.map((value) => (
               <option key={value} value={value}>
                 {value}
               </option>

@@ -7,6 +7,7 @@ import {
   requestSync,
   setConnectionPaused,
 } from "@synchub/db";
+import { tierSchema } from "@synchub/domain";
 import { z } from "zod";
 import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
 
@@ -14,6 +15,7 @@ export const connectionFilterSchema = z.object({
   status: z.enum(["active", "paused"]).optional(),
   syncStatus: z.enum(["pending", "running", "ok", "failed"]).optional(),
   provider: z.enum(providerIds).optional(),
+  tier: tierSchema.optional(),
   tenantId: z.uuid().optional(),
   search: z.string().trim().max(200).optional(),
   late: z.boolean().optional(),

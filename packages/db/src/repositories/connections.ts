@@ -29,6 +29,7 @@ export interface ConnectionFilter {
   status?: "active" | "paused";
   syncStatus?: "pending" | "running" | "ok" | "failed";
   provider?: string;
+  tier?: "enterprise" | "pro" | "free";
   tenantId?: string;
   /** Matches tenant or connection name, case-insensitive. */
   search?: string;
@@ -49,6 +50,7 @@ export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
   if (filter.syncStatus) query = query.where("connections.sync_status", "=", filter.syncStatus);
   if (filter.provider) query = query.where("connections.provider", "=", filter.provider);
   if (filter.tenantId) query = query.where("connections.tenant_id", "=", filter.tenantId);
+  if (filter.tier) query = query.where("tenants.tier", "=", filter.tier);
   if (filter.late) {
     query = query
       .where("connections.status", "=", "active")
