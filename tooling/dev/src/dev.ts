@@ -65,7 +65,11 @@ async function main() {
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 
-  void announceWhenUp(`http://127.0.0.1:${ports.admin}`, secrets.adminPassword);
+  void announceWhenUp(
+    `http://127.0.0.1:${ports.admin}`,
+    `http://127.0.0.1:${ports.server}`,
+    secrets.adminPassword,
+  );
 
   const code = await new Promise<number>((resolve) =>
     turbo.once("exit", (exitCode) => resolve(exitCode ?? 0)),
@@ -105,10 +109,11 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
   }
 }
 
-async function announceWhenUp(adminUrl: string, password: string) {
+async function announceWhenUp(adminUrl: string, serverUrl: string, password: string) {
   for (let i = 0; i < 240; i++) {
     try {
-      const [admin, api] = await Promise.all([fetch(adminUrl), fetch(`${adminUrl}/healthz`)]);
+      // The server directly, not through Vite's proxy, which logs an error for every refused try.
+      const [admin, api] = await Promise.all([fetch(adminUrl), fetch(`${serverUrl}/healthz`)]);
       if (admin.ok && api.ok) {
         const login = process.env.ADMIN_PASSWORD ? "admin / $ADMIN_PASSWORD" : `admin / ${password}`;
         console.log(`\n  synchub is running: open ${adminUrl} and log in as ${login}\n`);
