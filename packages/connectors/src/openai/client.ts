@@ -1,6 +1,6 @@
 import { dayToUnixSeconds, tomorrowUtc } from "../days.ts";
-import { ProviderError } from "../errors.ts";
 import { type BeforeRequest, type RetryOptions, requestJson } from "../http.ts";
+import { nextPageCursor } from "../paging.ts";
 import { parseResponse } from "../parse.ts";
 import type { CostLine, CostPagesInput, CostsClient } from "../types.ts";
 import { mapCostBuckets } from "./mapping.ts";
@@ -69,23 +69,14 @@ export function createOpenAICostsClient(options: OpenAICostsClientOptions): Cost
       );
       yield mapCostBuckets(buckets);
 
-      if (!page.has_more) return;
-      const next = page.next_page;
-      if (!next) {
-        throw new ProviderError("OpenAI said more pages follow but gave no page cursor", {
-          provider,
-          kind: "transient",
-          code: "missing_page_cursor",
-        });
-      }
-      if (seenCursors.has(next) || next === cursor) {
-        throw new ProviderError("OpenAI returned the same page cursor twice", {
-          provider,
-          kind: "transient",
-          code: "repeated_page_cursor",
-        });
-      }
-      seenCursors.add(next);
+      const next = nextPageCursor({
+        provider,
+        providerName,
+        hasMore: page.has_more,
+        next: page.next_page,
+        seen: seenCursors,
+      });
+      if (next === null) return;
       cursor = next;
     }
   }
