@@ -97,7 +97,9 @@ language sql immutable strict as $$
 $$;
 
 -- Enqueues a sync of one connection inside the caller's transaction: a rollback enqueues nothing.
--- One pending job per connection (job_key); a job already waiting keeps its place.
+-- One pending job per connection (job_key); a job already waiting keeps its place. No named queue
+-- (graphile-worker's queues cost about half its throughput): a running sync holds a lease on its
+-- connection instead (synchub.begin_sync).
 create function synchub.request_sync(connection_id uuid, trigger text default 'sql')
 returns bigint
 language plpgsql volatile as $$
@@ -111,7 +113,6 @@ begin
   select (graphile_worker.add_job(
     'sync.connection',
     json_build_object('connectionId', connection_id, 'trigger', trigger),
-    queue_name := 'sync:' || connection_id::text,
     priority := case when trigger in ('manual', 'sql', 'created') then 0 else 30 end,
     max_attempts := 5,
     job_key := 'sync:' || connection_id::text,

@@ -144,15 +144,18 @@ language sql volatile as $$
 $$;
 
 -- Takes one of `p_cap` concurrent slots of a key (or renews the holder's), false when all are taken.
+-- Expired leases (a crashed holder's) only matter when the key looks full, so they are swept then.
 create function synchub.acquire_lease(p_key text, p_holder text, p_cap integer, p_ttl_ms integer)
 returns boolean
 language plpgsql volatile as $$
 begin
-  -- Serialises acquirers of one key for the rest of this transaction (this statement).
+  -- Serialises acquirers of one key for the rest of this transaction.
   perform pg_advisory_xact_lock(hashtext('synchub.lease:' || p_key));
-  delete from synchub.concurrency_leases where key = p_key and expires_at < now();
   if (select count(*) from synchub.concurrency_leases where key = p_key and holder <> p_holder) >= p_cap then
-    return false;
+    delete from synchub.concurrency_leases where key = p_key and expires_at < now();
+    if (select count(*) from synchub.concurrency_leases where key = p_key and holder <> p_holder) >= p_cap then
+      return false;
+    end if;
   end if;
   insert into synchub.concurrency_leases (key, holder, expires_at)
   values (p_key, p_holder, now() + make_interval(secs => p_ttl_ms / 1000.0))
