@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { ErrorBanner, Loading } from "./components/ui.tsx";
+import { AuditPage } from "./pages/AuditPage.tsx";
 import { ConnectionsPage } from "./pages/ConnectionsPage.tsx";
 import { DeadLettersPage } from "./pages/DeadLettersPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
@@ -9,6 +10,8 @@ import { RateLimitsPage } from "./pages/RateLimitsPage.tsx";
 import { RunDetailPage } from "./pages/RunDetailPage.tsx";
 import { RunsPage } from "./pages/RunsPage.tsx";
 import { ScheduleDetailPage, SchedulesPage } from "./pages/SchedulesPage.tsx";
+import { TokensPage } from "./pages/TokensPage.tsx";
+import { UsersPage } from "./pages/UsersPage.tsx";
 import { hrefFor, type Route, useRoute } from "./router.ts";
 import { errorMessage, isUnauthorized, type User, useTRPC } from "./trpc.ts";
 
@@ -48,13 +51,16 @@ export function App() {
   return <Shell user={me.data} />;
 }
 
-const nav: { label: string; route: Route; matches: Route["page"][] }[] = [
+const nav: { label: string; route: Route; matches: Route["page"][]; adminOnly?: boolean }[] = [
   { label: "Overview", route: { page: "overview" }, matches: ["overview"] },
   { label: "Connections", route: { page: "connections" }, matches: ["connections"] },
   { label: "Runs", route: { page: "runs", connectionId: null }, matches: ["runs", "run"] },
   { label: "Schedules", route: { page: "schedules" }, matches: ["schedules", "schedule"] },
   { label: "Dead letters", route: { page: "dead-letters" }, matches: ["dead-letters"] },
   { label: "Rate limits", route: { page: "rate-limits" }, matches: ["rate-limits"] },
+  { label: "Audit log", route: { page: "audit" }, matches: ["audit"] },
+  { label: "Users", route: { page: "users" }, matches: ["users"], adminOnly: true },
+  { label: "API tokens", route: { page: "tokens" }, matches: ["tokens"], adminOnly: true },
 ];
 
 function Shell({ user }: { user: User }) {
@@ -82,20 +88,22 @@ function Shell({ user }: { user: User }) {
         </a>
         <nav aria-label="Main">
           <ul>
-            {nav.map((item) => {
-              const current = item.matches.includes(route.page);
-              return (
-                <li key={item.label}>
-                  <a
-                    href={hrefFor(item.route)}
-                    className={current ? "nav-link current" : "nav-link"}
-                    aria-current={current ? "page" : undefined}
-                  >
-                    {item.label}
-                  </a>
-                </li>
-              );
-            })}
+            {nav
+              .filter((item) => !item.adminOnly || user.role === "admin")
+              .map((item) => {
+                const current = item.matches.includes(route.page);
+                return (
+                  <li key={item.label}>
+                    <a
+                      href={hrefFor(item.route)}
+                      className={current ? "nav-link current" : "nav-link"}
+                      aria-current={current ? "page" : undefined}
+                    >
+                      {item.label}
+                    </a>
+                  </li>
+                );
+              })}
           </ul>
         </nav>
         <p className="sidebar-foot muted">Updates live every 2 s</p>
@@ -130,6 +138,9 @@ function Shell({ user }: { user: User }) {
           {route.page === "schedule" ? <ScheduleDetailPage id={route.id} user={user} /> : null}
           {route.page === "dead-letters" ? <DeadLettersPage user={user} /> : null}
           {route.page === "rate-limits" ? <RateLimitsPage user={user} /> : null}
+          {route.page === "audit" ? <AuditPage /> : null}
+          {route.page === "users" ? <UsersPage user={user} /> : null}
+          {route.page === "tokens" ? <TokensPage user={user} /> : null}
         </main>
       </div>
     </div>

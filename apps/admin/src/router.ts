@@ -9,7 +9,10 @@ export type Route =
   | { page: "schedules" }
   | { page: "schedule"; id: string }
   | { page: "dead-letters" }
-  | { page: "rate-limits" };
+  | { page: "rate-limits" }
+  | { page: "users" }
+  | { page: "tokens" }
+  | { page: "audit" };
 
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
@@ -22,6 +25,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "connections") return { page: "connections" };
   if (parts[0] === "dead-letters") return { page: "dead-letters" };
   if (parts[0] === "rate-limits") return { page: "rate-limits" };
+  if (parts[0] === "users") return { page: "users" };
+  if (parts[0] === "tokens") return { page: "tokens" };
+  if (parts[0] === "audit") return { page: "audit" };
   // The landing page after login, and where unknown paths end up.
   return { page: "overview" };
 }
@@ -44,6 +50,12 @@ export function hrefFor(route: Route): string {
       return "#/dead-letters";
     case "rate-limits":
       return "#/rate-limits";
+    case "users":
+      return "#/users";
+    case "tokens":
+      return "#/tokens";
+    case "audit":
+      return "#/audit";
   }
 }
 

@@ -1,6 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
+// An empty variable (`CRON_SECRET=` in a .env file) means unset, not an empty secret.
+function optionalString<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+}
+
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (pnpm dev sets it for the embedded Postgres)"),
   SYNCHUB_ENCRYPTION_KEY: z.string().min(1, "SYNCHUB_ENCRYPTION_KEY is required: 32 bytes, base64 or hex"),
@@ -15,6 +20,13 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .optional()
     .transform((value) => (value === undefined ? process.env.NODE_ENV === "production" : value === "true")),
+  /** Bearer secret for external schedulers at /api/jobs/*; without it those routes answer 503. */
+  CRON_SECRET: optionalString(
+    z.string().min(16, "CRON_SECRET must be at least 16 characters (try `openssl rand -hex 32`)"),
+  ),
+  /** Upstash QStash signing keys (console: QStash > Signing keys); both rotate, both are accepted. */
+  QSTASH_CURRENT_SIGNING_KEY: optionalString(z.string()),
+  QSTASH_NEXT_SIGNING_KEY: optionalString(z.string()),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

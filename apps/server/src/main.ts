@@ -10,6 +10,10 @@ const server = await startServer({
   port: env.SYNCHUB_SERVER_PORT,
   adminDist: env.SYNCHUB_ADMIN_DIST,
   secureCookies: env.SYNCHUB_SECURE_COOKIES,
+  cronSecret: env.CRON_SECRET,
+  qstash: env.QSTASH_CURRENT_SIGNING_KEY
+    ? { currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY, nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY }
+    : undefined,
 });
 console.log(`synchub server listening on ${server.url}`);
 

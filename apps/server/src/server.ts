@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import {
   type ApiContext,
   appRouter,
+  bearerToken,
   ensureAdminUser,
   SESSION_COOKIE,
+  userForApiToken,
   userForSessionToken,
 } from "@synchub/api";
 import { createDb, createPool, type Database } from "@synchub/db";
@@ -14,6 +16,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import { sql } from "kysely";
 import sirv from "sirv";
+import { assertCronSecret, createCronRoutes } from "./ingress/cronRoutes.ts";
 import { syncHealth } from "./observability/health.ts";
 import { createMetrics } from "./observability/metrics.ts";
 
@@ -29,6 +32,10 @@ export interface StartServerOptions {
   adminDist?: string;
   /** Set the Secure flag on the session cookie. (Default: false) */
   secureCookies?: boolean;
+  /** Bearer secret for /api/jobs/* (external schedulers), at least 16 characters. (Default: none, routes answer 503) */
+  cronSecret?: string;
+  /** Upstash QStash signing keys for signed deliveries to /api/jobs/*. (Default: none) */
+  qstash?: { currentSigningKey: string; nextSigningKey?: string };
 }
 
 export interface RunningServer {
@@ -38,6 +45,7 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  assertCronSecret(options.cronSecret);
   const pool = createPool({ connectionString: options.connectionString, applicationName: "synchub-server" });
   const db = createDb(pool);
   const secrets = createSecretBox(options.encryptionKey);
@@ -47,8 +55,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     router: appRouter,
     basePath: "/trpc/",
     createContext: async ({ req, res }): Promise<ApiContext> => {
-      const token = parseCookies(req.headers.cookie ?? "")[SESSION_COOKIE] ?? null;
-      const user = token ? ((await userForSessionToken(db, token)) ?? null) : null;
+      // Machine clients send an API token instead of a cookie; a bad one is no user (401), never
+      // a fallback to the cookie, and such a request never gets a cookie either.
+      const apiToken = bearerToken(req.headers.authorization);
+      const token = apiToken ? null : (parseCookies(req.headers.cookie ?? "")[SESSION_COOKIE] ?? null);
+      const user = apiToken
+        ? ((await userForApiToken(db, apiToken)) ?? null)
+        : token
+          ? ((await userForSessionToken(db, token)) ?? null)
+          : null;
       const cookie = (value: string, expires: Date) =>
         serializeCookie(SESSION_COOKIE, value, {
           httpOnly: true,
@@ -63,7 +78,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         user,
         session: {
           token,
-          set: (value, expiresAt) => res.appendHeader("Set-Cookie", cookie(value, expiresAt)),
+          set: (value, expiresAt) => {
+            if (!apiToken) res.appendHeader("Set-Cookie", cookie(value, expiresAt));
+          },
           clear: () => res.appendHeader("Set-Cookie", cookie("", new Date(0))),
         },
       };
@@ -76,9 +93,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : undefined;
 
   const metrics = createMetrics(db);
+  const cronRoutes = createCronRoutes({ db, cronSecret: options.cronSecret, qstash: options.qstash });
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path.startsWith("/trpc/")) return void trpc(req, res);
+    if (cronRoutes(req, res, path)) return;
     if (path === "/healthz") return void healthz(db, res);
     if (path === "/health/sync") return void healthSync(db, res);
     if (path === "/metrics") return void renderMetrics(metrics, res);

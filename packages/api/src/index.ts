@@ -1,3 +1,4 @@
+export * from "./auth/apiTokens.ts";
 export * from "./auth/password.ts";
 export * from "./auth/sessions.ts";
 export type { ApiContext } from "./context.ts";

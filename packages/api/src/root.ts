@@ -1,3 +1,4 @@
+import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { connectionsRouter } from "./routers/connections.ts";
 import { deadLettersRouter } from "./routers/deadLetters.ts";
@@ -6,9 +7,12 @@ import { rateLimitsRouter } from "./routers/rateLimits.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
+import { tokensRouter } from "./routers/tokens.ts";
+import { usersRouter } from "./routers/users.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
+  audit: auditRouter,
   auth: authRouter,
   connections: connectionsRouter,
   deadLetters: deadLettersRouter,
@@ -17,6 +21,8 @@ export const appRouter = router({
   runs: runsRouter,
   schedules: schedulesRouter,
   tenants: tenantsRouter,
+  tokens: tokensRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,18 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface ApiTokens {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  prefix: string;
+  revoked_at: Timestamp | null;
+  role: "viewer" | "operator" | "admin";
+  token_hash: string;
+}
+
 export interface AuditLog {
   action: string;
   actor: string;
@@ -74,6 +86,33 @@ export interface CostRows {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CreditBalances {
+  balance: Generated<Int8>;
+  updated_at: Generated<Timestamp>;
+  user_ref: string;
+}
+
+export interface CreditBatches {
+  amount: number;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  grant_period: string | null;
+  id: Generated<Int8>;
+  remaining: number;
+  source: "grant" | "purchase" | "adjustment";
+  user_ref: string;
+}
+
+export interface CreditLedger {
+  at: Generated<Timestamp>;
+  batch_id: Int8 | null;
+  delta: number;
+  id: Generated<Int8>;
+  job_run_id: Int8 | null;
+  reason: "grant" | "expire" | "purchase" | "consume" | "adjustment";
+  user_ref: string;
+}
+
 export interface DeadLetters {
   attempts: number;
   auto_retries: Generated<number>;
@@ -93,6 +132,18 @@ export interface DeadLetters {
   queue_name: string | null;
   status: Generated<"open" | "replaying" | "resolved" | "discarded">;
   task: string;
+}
+
+export interface JobRuns {
+  duration_ms: number | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<Int8>;
+  results: Json | null;
+  started_at: Generated<Timestamp>;
+  status: Generated<"running" | "succeeded" | "failed">;
+  task: string;
+  trigger: "schedule" | "http" | "manual" | "qstash";
 }
 
 export interface ProviderSettings {
@@ -132,6 +183,7 @@ export interface Schedules {
   cron: string;
   description: Generated<string>;
   enabled: Generated<boolean>;
+  externally_triggerable: Generated<boolean>;
   id: Generated<string>;
   last_occurrence_at: Timestamp | null;
   missed_policy: Generated<"skip" | "once" | "all">;
@@ -148,6 +200,17 @@ export interface Sessions {
   expires_at: Timestamp;
   token_hash: string;
   user_id: string;
+}
+
+export interface Subscriptions {
+  created_at: Generated<Timestamp>;
+  current_period_end: Generated<Timestamp>;
+  current_period_start: Generated<Timestamp>;
+  id: Generated<string>;
+  monthly_credits: number;
+  plan: string;
+  status: Generated<"active" | "past_due" | "canceled">;
+  user_ref: string;
 }
 
 export interface SyncRuns {
@@ -194,16 +257,22 @@ export interface WorkerHeartbeats {
 }
 
 export interface DB {
+  api_tokens: ApiTokens;
   audit_log: AuditLog;
   concurrency_leases: ConcurrencyLeases;
   connections: Connections;
   cost_rows: CostRows;
+  credit_balances: CreditBalances;
+  credit_batches: CreditBatches;
+  credit_ledger: CreditLedger;
   dead_letters: DeadLetters;
+  job_runs: JobRuns;
   provider_settings: ProviderSettings;
   rate_limits: RateLimits;
   schedule_occurrences: ScheduleOccurrences;
   schedules: Schedules;
   sessions: Sessions;
+  subscriptions: Subscriptions;
   sync_runs: SyncRuns;
   tenants: Tenants;
   users: Users;

@@ -1,9 +1,11 @@
 export * from "./client.ts";
 export type * from "./generated.ts";
 export * from "./migrate.ts";
+export * from "./repositories/apiTokens.ts";
 export * from "./repositories/audit.ts";
 export * from "./repositories/connections.ts";
 export * from "./repositories/costs.ts";
+export * from "./repositories/credits.ts";
 export * from "./repositories/deadLetters.ts";
 export * from "./repositories/flowControl.ts";
 export * from "./repositories/health.ts";

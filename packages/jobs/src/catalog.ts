@@ -1,6 +1,7 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import type { z } from "zod";
 import type { TaskContext } from "./context.ts";
+import { creditsPayload, runCreditsExpire, runCreditsGrant } from "./tasks/credits.ts";
 import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
 import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
 import { syncConnection, syncConnectionPayload } from "./tasks/syncConnection.ts";
@@ -27,6 +28,23 @@ export function createTaskList(ctx: TaskContext): TaskList {
     "deadLetters.retry": async (_raw, helpers) => {
       const replayed = await retryDeadLetters(ctx);
       if (replayed.length > 0) helpers.logger.info(`replayed ${replayed.length} dead letter(s)`);
+    },
+    // Enqueued by the "credits.grant" and "credits.expire" schedule rows (db/migrations/0005_credits.sql).
+    // A failed run throws so graphile-worker retries it; the grant's unique key keeps retries harmless.
+    "credits.grant": async (raw, helpers) => {
+      const payload = parsePayload("credits.grant", creditsPayload, raw);
+      const run = await runCreditsGrant(ctx.db, { trigger: payload.trigger, now: optionalDate(payload.now) });
+      if (!run.success) throw new Error(`credits.grant failed: ${run.error}`);
+      helpers.logger.info(`credits.grant: ${JSON.stringify(run.results)}`);
+    },
+    "credits.expire": async (raw, helpers) => {
+      const payload = parsePayload("credits.expire", creditsPayload, raw);
+      const run = await runCreditsExpire(ctx.db, {
+        trigger: payload.trigger,
+        now: optionalDate(payload.now),
+      });
+      if (!run.success) throw new Error(`credits.expire failed: ${run.error}`);
+      helpers.logger.info(`credits.expire: ${JSON.stringify(run.results)}`);
     },
     // Enqueued by the "sync.tick" schedule row (db/migrations/0002_schedules.sql).
     "sync.tick": async (_raw, helpers) => {
@@ -59,4 +77,8 @@ function parsePayload<T extends z.ZodType>(task: string, schema: T, raw: unknown
     );
   }
   return parsed.data;
+}
+
+function optionalDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
 }

@@ -29,6 +29,12 @@ const columnOverrides = {
   "schedules.missed_policy": 'Generated<"skip" | "once" | "all">',
   "schedule_occurrences.source": '"schedule" | "manual" | "catch_up"',
   "schedule_occurrences.status": '"enqueued" | "skipped"',
+  "subscriptions.status": 'Generated<"active" | "past_due" | "canceled">',
+  "credit_batches.source": '"grant" | "purchase" | "adjustment"',
+  "credit_ledger.reason": '"grant" | "expire" | "purchase" | "consume" | "adjustment"',
+  "job_runs.trigger": '"schedule" | "http" | "manual" | "qstash"',
+  "job_runs.status": 'Generated<"running" | "succeeded" | "failed">',
+  "api_tokens.role": '"viewer" | "operator" | "admin"',
 };
 
 export function kyselyCodegenArgs(url: string, outFile: string): string[] {

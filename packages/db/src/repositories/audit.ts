@@ -30,7 +30,7 @@ export async function recordAudit(db: Executor, entries: AuditEntry[]): Promise<
 
 export function listAudit(
   db: Executor,
-  filter: { objectType?: string; objectId?: string; limit?: number } = {},
+  filter: { objectType?: string; objectId?: string; actor?: string; limit?: number } = {},
 ) {
   let query = db
     .selectFrom("audit_log")
@@ -40,5 +40,6 @@ export function listAudit(
     .limit(filter.limit ?? 200);
   if (filter.objectType) query = query.where("object_type", "=", filter.objectType);
   if (filter.objectId) query = query.where("object_id", "=", filter.objectId);
+  if (filter.actor) query = query.where("actor", "=", filter.actor);
   return query.execute();
 }

@@ -1,0 +1,265 @@
+import type { AppRouter } from "@synchub/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterClient } from "@trpc/client";
+import { type FormEvent, useId, useState } from "react";
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import { useNow } from "../format.ts";
+import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { issuesOf, roles, roleTones } from "./UsersPage.tsx";
+
+type Client = inferRouterClient<AppRouter>;
+type Token = Awaited<ReturnType<Client["tokens"]["list"]["query"]>>[number];
+type Created = Awaited<ReturnType<Client["tokens"]["create"]["mutate"]>>;
+type Role = Token["role"];
+
+export function TokensPage({ user }: { user: User }) {
+  const trpc = useTRPC();
+  const now = useNow();
+  // Live, so "last used" moves while machine clients call.
+  const tokens = useQuery({
+    ...trpc.tokens.list.queryOptions(),
+    enabled: user.role === "admin",
+    refetchInterval: LIVE_INTERVAL_MS,
+  });
+  const [created, setCreated] = useState<Created | null>(null);
+
+  if (user.role !== "admin") {
+    return (
+      <section aria-labelledby="tokens-heading">
+        <PageHeader id="tokens-heading" title="API tokens" />
+        <EmptyState title="Needs the admin role">Ask an admin for a token for your service.</EmptyState>
+      </section>
+    );
+  }
+  const rows = tokens.data ?? [];
+
+  return (
+    <section aria-labelledby="tokens-heading">
+      <PageHeader
+        id="tokens-heading"
+        title="API tokens"
+        subtitle={
+          <>
+            For machine clients: send <code>Authorization: Bearer shk_…</code>, or pass <code>token</code> to{" "}
+            <code>createSynchubClient</code>. A token acts with its role.
+          </>
+        }
+      />
+      {created ? <NewToken created={created} onDone={() => setCreated(null)} /> : null}
+      <CreateTokenForm onCreated={setCreated} />
+
+      <h2 id="token-list-heading" className="section-heading">
+        Tokens
+      </h2>
+      {tokens.isError ? <ErrorBanner>Could not load tokens: {errorMessage(tokens.error)}</ErrorBanner> : null}
+      {tokens.isPending ? (
+        <Loading label="Loading tokens…" />
+      ) : rows.length === 0 ? (
+        <EmptyState title="No API tokens yet">
+          Create one above for each service that calls synchub.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table-middle" aria-labelledby="token-list-heading">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Token</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((token) => (
+                <TokenRow key={token.id} token={token} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function NewToken({ created, onDone }: { created: Created; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  const boxId = useId();
+  return (
+    <section className="card token-reveal" aria-labelledby={`${boxId}-title`}>
+      <p className="state-title" id={`${boxId}-title`}>
+        Token “{created.name}” created ({created.role})
+      </p>
+      <p className="alert token-warning">
+        Copy it now: this is the only time synchub shows it. Only its hash is stored, so a lost token cannot
+        be recovered; revoke it and create another.
+      </p>
+      <div className="token-copy">
+        <input
+          id={boxId}
+          className="token-secret"
+          readOnly
+          value={created.token}
+          aria-label="New API token"
+          data-testid="new-token"
+          onFocus={(event) => event.currentTarget.select()}
+        />
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={async () => {
+            await navigator.clipboard?.writeText(created.token);
+            setCopied(true);
+          }}
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+        <button type="button" className="button button-ghost" onClick={onDone}>
+          I have stored it
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ids = { name: useId(), role: useId() };
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("operator");
+  const create = useMutation(
+    trpc.tokens.create.mutationOptions({
+      onSuccess: async (created) => {
+        onCreated(created);
+        setName("");
+        await queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
+      },
+    }),
+  );
+  const issues = issuesOf(create.error);
+  const otherError = create.error && Object.keys(issues).length === 0 ? create.error : null;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    create.mutate({ name, role });
+  }
+
+  return (
+    <form className="card inline-form" onSubmit={submit} aria-label="Create a token" noValidate>
+      <h2 className="state-title">Create a token</h2>
+      {otherError ? <ErrorBanner>{errorMessage(otherError)}</ErrorBanner> : null}
+      <div className="form-row">
+        <div className="field field-grow">
+          <label htmlFor={ids.name}>Name (which service uses it)</label>
+          <input
+            id={ids.name}
+            name="name"
+            autoComplete="off"
+            placeholder="billing-service"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={issues.name ? true : undefined}
+            aria-describedby={issues.name ? `${ids.name}-issue` : undefined}
+          />
+          {issues.name ? (
+            <span id={`${ids.name}-issue`} className="field-issue" role="alert">
+              {issues.name}
+            </span>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.role}>Role</label>
+          <select id={ids.role} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+            {roles.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="button-row button-row-start">
+        <button type="submit" className="button button-primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create token"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TokenRow({ token, now }: { token: Token; now: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const revoke = useMutation(
+    trpc.tokens.revoke.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() }),
+    }),
+  );
+  const revoked = token.revoked_at !== null;
+  return (
+    <tr className={revoked ? "row-paused" : undefined}>
+      <td>
+        <strong>{token.name}</strong>
+        <div className="cell-note">by {token.created_by}</div>
+        {revoke.error ? <div className="cell-note text-danger">{errorMessage(revoke.error)}</div> : null}
+      </td>
+      <td>
+        <code>{token.prefix}…</code>
+      </td>
+      <td>
+        <Badge value={token.role} tone={roleTones[token.role]} />
+      </td>
+      <td>
+        <TimeAgo date={token.created_at} now={now} />
+      </td>
+      <td>
+        <TimeAgo date={token.last_used_at} now={now} />
+      </td>
+      <td>
+        {revoked ? (
+          <>
+            <Badge value="revoked" tone="danger" /> <TimeAgo date={token.revoked_at} now={now} />
+          </>
+        ) : (
+          <Badge value="active" />
+        )}
+      </td>
+      <td className="actions">
+        {revoked ? null : confirming ? (
+          <span className="button-row">
+            <button
+              type="button"
+              className="button button-small button-danger"
+              disabled={revoke.isPending}
+              onClick={() => revoke.mutate({ id: token.id })}
+            >
+              {revoke.isPending ? "Revoking…" : "Revoke now"}
+            </button>
+            <button
+              type="button"
+              className="button button-small button-ghost"
+              onClick={() => setConfirming(false)}
+            >
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Revoke: ${token.name}`}
+            onClick={() => setConfirming(true)}
+          >
+            Revoke
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,17 @@
+import { listAudit } from "@synchub/db";
+import { z } from "zod";
+import { procedureFor, router } from "../trpc.ts";
+
+export const auditFilterSchema = z.object({
+  objectType: z.string().trim().min(1).max(100).optional(),
+  objectId: z.string().trim().min(1).max(200).optional(),
+  actor: z.string().trim().min(1).max(200).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+
+export const auditRouter = router({
+  /** Newest first. (Default limit: 200) */
+  list: procedureFor("viewer")
+    .input(auditFilterSchema.optional())
+    .query(({ ctx, input }) => listAudit(ctx.db, input ?? {})),
+});

@@ -1,0 +1,140 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export type JobRunTrigger = "schedule" | "http" | "manual" | "qstash";
+
+/** Opens a run row for a business job; the ledger rows it writes point at it. */
+export async function startJobRun(db: Executor, task: string, trigger: JobRunTrigger): Promise<string> {
+  const row = await db
+    .insertInto("job_runs")
+    .values({ task, trigger })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+/** Closes a run row with its outcome; the duration is measured by the database clock. */
+export async function finishJobRun(
+  db: Executor,
+  id: string,
+  outcome: { status: "succeeded" | "failed"; results?: Record<string, unknown>; error?: string },
+): Promise<void> {
+  await db
+    .updateTable("job_runs")
+    .set({
+      status: outcome.status,
+      finished_at: sql`clock_timestamp()`,
+      duration_ms: sql`(extract(epoch from clock_timestamp() - started_at) * 1000)::integer`,
+      results: outcome.results ? JSON.stringify(outcome.results) : null,
+      error: outcome.error ?? null,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+export interface GrantCounts {
+  /** Users with an active subscription. */
+  processed: number;
+  /** Users granted by this call. */
+  successful: number;
+  /** Users already granted this period (by an earlier or concurrent run). */
+  skipped: number;
+}
+
+/**
+ * Grants every user with an active subscription the sum of their subscriptions' monthly credits
+ * for `period` ('YYYY-MM'), in one statement: the batch insert, its ledger rows and the balance
+ * upserts commit together. The partial unique index on (user_ref, source, grant_period) makes a
+ * user's grant happen at most once per period: a concurrent run waits on the key, then inserts
+ * nothing and touches no balance, so it reports that user as skipped.
+ */
+export async function grantMonthlyCredits(
+  db: Executor,
+  input: { period: string; expiresAt: Date; jobRunId: string | null },
+): Promise<GrantCounts> {
+  const { rows } = await sql<{ processed: number; successful: number }>`
+    with active as (
+      select user_ref, sum(monthly_credits)::integer as credits
+      from synchub.subscriptions
+      where status = 'active'
+      group by user_ref
+    ), inserted as (
+      insert into synchub.credit_batches (user_ref, amount, remaining, source, grant_period, expires_at)
+      select user_ref, credits, credits, 'grant', ${input.period}, ${input.expiresAt.toISOString()}::timestamptz
+      from active
+      on conflict (user_ref, source, grant_period) where source = 'grant' do nothing
+      returning id, user_ref, amount
+    ), ledger as (
+      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, job_run_id)
+      select user_ref, id, amount, 'grant', ${input.jobRunId}::bigint from inserted
+    ), balances as (
+      insert into synchub.credit_balances as b (user_ref, balance)
+      select user_ref, amount from inserted
+      on conflict (user_ref) do update set balance = b.balance + excluded.balance, updated_at = now()
+    )
+    select (select count(*) from active)::integer as processed,
+           (select count(*) from inserted)::integer as successful`.execute(db);
+  const { processed, successful } = rows[0] ?? { processed: 0, successful: 0 };
+  return { processed, successful, skipped: processed - successful };
+}
+
+export interface ExpireCounts {
+  processedBatches: number;
+  processedUsers: number;
+  totalExpiredAmount: number;
+}
+
+/**
+ * Expires every batch with credits left whose expiry has passed, in one statement: remaining
+ * goes to 0, a ledger row records what was taken, and each balance drops by its users' total.
+ * The batches are locked first; a concurrent run re-checks `remaining > 0` after the lock and
+ * finds nothing left to expire.
+ */
+export async function expireCreditBatches(
+  db: Executor,
+  input: { now: Date; jobRunId: string | null },
+): Promise<ExpireCounts> {
+  const { rows } = await sql<ExpireCounts>`
+    with due as (
+      select id, remaining
+      from synchub.credit_batches
+      where remaining > 0 and expires_at <= ${input.now.toISOString()}::timestamptz
+      for update
+    ), expired as (
+      update synchub.credit_batches b
+      set remaining = 0
+      from due
+      where b.id = due.id
+      returning b.id, b.user_ref, due.remaining as amount
+    ), ledger as (
+      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, job_run_id)
+      select user_ref, id, -amount, 'expire', ${input.jobRunId}::bigint from expired
+    ), per_user as (
+      select user_ref, sum(amount)::bigint as amount from expired group by user_ref
+    ), balances as (
+      insert into synchub.credit_balances as b (user_ref, balance)
+      select user_ref, -amount from per_user
+      on conflict (user_ref) do update set balance = b.balance + excluded.balance, updated_at = now()
+    )
+    select count(*)::integer as "processedBatches",
+           count(distinct user_ref)::integer as "processedUsers",
+           coalesce(sum(amount), 0)::integer as "totalExpiredAmount"
+    from expired`.execute(db);
+  return rows[0] ?? { processedBatches: 0, processedUsers: 0, totalExpiredAmount: 0 };
+}
+
+export function listCreditBalances(db: Executor) {
+  return db.selectFrom("credit_balances").selectAll().orderBy("user_ref").execute();
+}
+
+/** A schedule an external scheduler may run over HTTP, by its name; undefined when not allowed. */
+export function findExternallyTriggerableSchedule(db: Executor, name: string) {
+  return db
+    .selectFrom("schedules")
+    .select(["id", "name", "task", "payload"])
+    .where("name", "=", name)
+    .where("externally_triggerable", "=", true)
+    .executeTakeFirst();
+}
