@@ -37,28 +37,6 @@ export function findRun(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
-export async function startRun(
-  db: Executor,
-  input: {
-    connectionId: string;
-    trigger: "schedule" | "manual" | "sql" | "created";
-    jobId: string;
-    attempt: number;
-  },
-): Promise<string> {
-  const row = await db
-    .insertInto("sync_runs")
-    .values({
-      connection_id: input.connectionId,
-      trigger: input.trigger,
-      job_id: input.jobId,
-      attempt: input.attempt,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 /** Progress while a run pages through the provider, so the admin can show it live. */
 export async function recordRunProgress(
   db: Executor,
