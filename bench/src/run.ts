@@ -3,6 +3,7 @@
  * the same run, as a ratio, because shared machines are noisy. Pick some with `pnpm bench NAME...`.
  */
 import { crashRecovery } from "./crashRecovery.ts";
+import { creditsGrant } from "./creditsGrant.ts";
 import { engineOverhead } from "./engineOverhead.ts";
 import { startBenchPostgres } from "./harness.ts";
 import { lateness } from "./lateness.ts";
@@ -24,6 +25,7 @@ const all: Record<string, (server: Awaited<ReturnType<typeof startBenchPostgres>
     sweep,
     lateness,
     crash: crashRecovery,
+    grant: creditsGrant,
   };
 
 const chosen = process.argv.slice(2).filter((arg) => arg !== "--");

@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { ErrorBanner, Loading } from "./components/ui.tsx";
 import { AuditPage } from "./pages/AuditPage.tsx";
 import { ConnectionsPage } from "./pages/ConnectionsPage.tsx";
+import { CreditsPage } from "./pages/CreditsPage.tsx";
 import { DeadLettersPage } from "./pages/DeadLettersPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { OverviewPage } from "./pages/OverviewPage.tsx";
@@ -58,6 +59,7 @@ const nav: { label: string; route: Route; matches: Route["page"][]; adminOnly?: 
   { label: "Schedules", route: { page: "schedules" }, matches: ["schedules", "schedule"] },
   { label: "Dead letters", route: { page: "dead-letters" }, matches: ["dead-letters"] },
   { label: "Rate limits", route: { page: "rate-limits" }, matches: ["rate-limits"] },
+  { label: "Credits", route: { page: "credits" }, matches: ["credits"] },
   { label: "Audit log", route: { page: "audit" }, matches: ["audit"] },
   { label: "Users", route: { page: "users" }, matches: ["users"], adminOnly: true },
   { label: "API tokens", route: { page: "tokens" }, matches: ["tokens"], adminOnly: true },
@@ -138,6 +140,7 @@ function Shell({ user }: { user: User }) {
           {route.page === "schedule" ? <ScheduleDetailPage id={route.id} user={user} /> : null}
           {route.page === "dead-letters" ? <DeadLettersPage user={user} /> : null}
           {route.page === "rate-limits" ? <RateLimitsPage user={user} /> : null}
+          {route.page === "credits" ? <CreditsPage /> : null}
           {route.page === "audit" ? <AuditPage /> : null}
           {route.page === "users" ? <UsersPage user={user} /> : null}
           {route.page === "tokens" ? <TokensPage user={user} /> : null}

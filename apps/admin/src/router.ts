@@ -10,6 +10,7 @@ export type Route =
   | { page: "schedule"; id: string }
   | { page: "dead-letters" }
   | { page: "rate-limits" }
+  | { page: "credits" }
   | { page: "users" }
   | { page: "tokens" }
   | { page: "audit" };
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "connections") return { page: "connections" };
   if (parts[0] === "dead-letters") return { page: "dead-letters" };
   if (parts[0] === "rate-limits") return { page: "rate-limits" };
+  if (parts[0] === "credits") return { page: "credits" };
   if (parts[0] === "users") return { page: "users" };
   if (parts[0] === "tokens") return { page: "tokens" };
   if (parts[0] === "audit") return { page: "audit" };
@@ -50,6 +52,8 @@ export function hrefFor(route: Route): string {
       return "#/dead-letters";
     case "rate-limits":
       return "#/rate-limits";
+    case "credits":
+      return "#/credits";
     case "users":
       return "#/users";
     case "tokens":

@@ -7,6 +7,7 @@ import { handleOpenAICosts } from "./openai.ts";
 import { handleOpenRouter } from "./openrouter.ts";
 import { RateLimiter, type SandboxPacing, type SandboxProvider, sandboxProviders } from "./ratelimit.ts";
 import { readBody, sendJson } from "./respond.ts";
+import { handleStripeSubscriptions } from "./stripe.ts";
 import { handleVolcengine } from "./volcengine.ts";
 
 export interface SandboxOptions {
@@ -97,6 +98,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, shared: Shared)
       return handleOpenRouter({ req, res, url, ...shared }, "credits");
     case "GET /openrouter/api/v1/activity":
       return handleOpenRouter({ req, res, url, ...shared }, "activity");
+    case "GET /stripe/v1/subscriptions":
+      return handleStripeSubscriptions({ req, res, url, ...shared });
     case "GET /volcengine":
     case "POST /volcengine":
       return handleVolcengine({ req, res, url, ...shared });

@@ -8,6 +8,10 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Silence after which another worker releases a process's jobs. */
   WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(45_000),
+  /** Stripe secret key for the hourly subscription sync; unset turns the sync off. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Stripe API origin; pnpm dev points it at the sandbox. (Default: https://api.stripe.com) */
+  STRIPE_BASE_URL: z.url().optional(),
 });
 
 export type WorkerEnv = z.infer<typeof envSchema>;

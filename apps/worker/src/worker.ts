@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createDb, createPool } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
-import { createTaskList, cronItems, type SyncOptions } from "@synchub/jobs";
+import { createTaskList, cronItems, type StripeOptions, type SyncOptions } from "@synchub/jobs";
 import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
 import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.ts";
 import { createLogger } from "./logger.ts";
@@ -12,6 +12,8 @@ export interface StartWorkerOptions {
   /** Jobs run at once in this process. (Default: 4) */
   concurrency?: number;
   sync?: SyncOptions;
+  /** Stripe account for the subscription sync. (Default: none, the sync does nothing) */
+  stripe?: StripeOptions;
   heartbeat?: HeartbeatOptions;
   /** How often to look for due jobs besides LISTEN/NOTIFY wake-ups. (Default: 1 000 ms) */
   pollIntervalMs?: number;
@@ -54,6 +56,7 @@ export async function startWorker(options: StartWorkerOptions) {
       db,
       secrets: createSecretBox(options.encryptionKey),
       sync: options.sync ?? {},
+      ...(options.stripe === undefined ? {} : { stripe: options.stripe }),
     }),
     parsedCronItems: parseCronItems(cronItems),
   });

@@ -1,8 +1,10 @@
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { connectionsRouter } from "./routers/connections.ts";
+import { creditsRouter } from "./routers/credits.ts";
 import { deadLettersRouter } from "./routers/deadLetters.ts";
 import { overviewRouter } from "./routers/overview.ts";
+import { quotasRouter } from "./routers/quotas.ts";
 import { rateLimitsRouter } from "./routers/rateLimits.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
@@ -15,8 +17,10 @@ export const appRouter = router({
   audit: auditRouter,
   auth: authRouter,
   connections: connectionsRouter,
+  credits: creditsRouter,
   deadLetters: deadLettersRouter,
   overview: overviewRouter,
+  quotas: quotasRouter,
   rateLimits: rateLimitsRouter,
   runs: runsRouter,
   schedules: schedulesRouter,

@@ -146,12 +146,50 @@ export interface JobRuns {
   trigger: "schedule" | "http" | "manual" | "qstash";
 }
 
+export interface Plans {
+  daily_uploads: number;
+  id: string;
+  monthly_ai_requests: number;
+  name: string;
+  storage_bytes: Int8;
+}
+
 export interface ProviderSettings {
   hourly_cap: number;
   max_concurrency: Generated<number>;
   min_interval_ms: number;
   provider: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface QuotaAccounts {
+  ai_requests_used_month: Generated<number>;
+  alert_level: "warning" | "critical" | null;
+  created_at: Generated<Timestamp>;
+  day_started: Generated<string>;
+  month_started: Generated<string>;
+  plan_id: string;
+  storage_bytes_used: Generated<Int8>;
+  storage_started: Generated<string>;
+  stripe_customer_id: string | null;
+  stripe_subscription_id: string | null;
+  subscription_period_end: Timestamp | null;
+  subscription_status: "active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | null;
+  subscription_synced_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  uploads_used_today: Generated<number>;
+  user_ref: string;
+}
+
+export interface QuotaAlerts {
+  at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  level: "warning" | "critical";
+  limit: Int8;
+  metric: "uploads" | "aiRequests" | "storageBytes";
+  period_start: string;
+  used: Int8;
+  user_ref: string;
 }
 
 export interface RateLimits {
@@ -267,7 +305,10 @@ export interface DB {
   credit_ledger: CreditLedger;
   dead_letters: DeadLetters;
   job_runs: JobRuns;
+  plans: Plans;
   provider_settings: ProviderSettings;
+  quota_accounts: QuotaAccounts;
+  quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;
   schedule_occurrences: ScheduleOccurrences;
   schedules: Schedules;

@@ -10,6 +10,7 @@ export * from "./repositories/deadLetters.ts";
 export * from "./repositories/flowControl.ts";
 export * from "./repositories/health.ts";
 export * from "./repositories/heartbeats.ts";
+export * from "./repositories/quotas.ts";
 export * from "./repositories/runs.ts";
 export * from "./repositories/schedules.ts";
 export * from "./repositories/syncBookkeeping.ts";

@@ -3,6 +3,13 @@ import type { z } from "zod";
 import type { TaskContext } from "./context.ts";
 import { creditsPayload, runCreditsExpire, runCreditsGrant } from "./tasks/credits.ts";
 import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
+import {
+  quotaPayload,
+  runQuotaResetDaily,
+  runQuotaResetMonthly,
+  runStripeSync,
+  stripeSyncPayload,
+} from "./tasks/quotas.ts";
 import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
 import { syncConnection, syncConnectionPayload } from "./tasks/syncConnection.ts";
 import { enqueueDueSyncs } from "./tasks/syncTick.ts";
@@ -45,6 +52,35 @@ export function createTaskList(ctx: TaskContext): TaskList {
       });
       if (!run.success) throw new Error(`credits.expire failed: ${run.error}`);
       helpers.logger.info(`credits.expire: ${JSON.stringify(run.results)}`);
+    },
+    // Enqueued by the "quota.resetDaily", "quota.resetMonthly" and "stripe.syncSubscriptions"
+    // schedule rows (db/migrations/0007_quotas.sql). Resets are idempotent per period, so retries are harmless.
+    "quota.resetDaily": async (raw, helpers) => {
+      const payload = parsePayload("quota.resetDaily", quotaPayload, raw);
+      const results = await runQuotaResetDaily(ctx.db, {
+        trigger: payload.trigger,
+        now: optionalDate(payload.now),
+      });
+      helpers.logger.info(`quota.resetDaily: ${JSON.stringify(results)}`);
+    },
+    "quota.resetMonthly": async (raw, helpers) => {
+      const payload = parsePayload("quota.resetMonthly", quotaPayload, raw);
+      const results = await runQuotaResetMonthly(ctx.db, {
+        trigger: payload.trigger,
+        now: optionalDate(payload.now),
+      });
+      helpers.logger.info(`quota.resetMonthly: ${JSON.stringify(results)}`);
+    },
+    "stripe.syncSubscriptions": async (raw, helpers) => {
+      const payload = parsePayload("stripe.syncSubscriptions", stripeSyncPayload, raw);
+      const results = await runStripeSync(ctx.db, {
+        trigger: payload.trigger,
+        stripe: ctx.stripe,
+        signal: helpers.abortSignal,
+      });
+      if (results === null)
+        helpers.logger.info("stripe.syncSubscriptions: STRIPE_SECRET_KEY is not set, nothing to sync");
+      else helpers.logger.info(`stripe.syncSubscriptions: ${JSON.stringify(results)}`);
     },
     // Enqueued by the "sync.tick" schedule row (db/migrations/0002_schedules.sql).
     "sync.tick": async (_raw, helpers) => {

@@ -6,6 +6,15 @@ export interface TaskContext {
   db: Database;
   secrets: SecretBox;
   sync: SyncOptions;
+  /** Stripe account whose subscriptions stripe.syncSubscriptions copies; unset turns that sync off. */
+  stripe?: StripeOptions;
+}
+
+export interface StripeOptions {
+  /** Secret key (sk_live_... or sk_test_...). */
+  secretKey: string;
+  /** API origin. (Default: https://api.stripe.com) */
+  baseUrl?: string;
 }
 
 export interface SyncOptions {

@@ -49,6 +49,9 @@ async function main() {
       SYNCHUB_ENCRYPTION_KEY: secrets.encryptionKey,
       ADMIN_PASSWORD: secrets.adminPassword,
       SANDBOX_PORT: String(ports.sandbox),
+      // The hourly Stripe subscription sync reads the sandbox's deterministic subscriptions.
+      STRIPE_BASE_URL: process.env.STRIPE_BASE_URL ?? `${sandboxUrl}/stripe`,
+      STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "sk_test_synchub_dev",
       SYNCHUB_SERVER_PORT: String(ports.server),
       SYNCHUB_ADMIN_PORT: String(ports.admin),
     },

@@ -35,6 +35,11 @@ const columnOverrides = {
   "job_runs.trigger": '"schedule" | "http" | "manual" | "qstash"',
   "job_runs.status": 'Generated<"running" | "succeeded" | "failed">',
   "api_tokens.role": '"viewer" | "operator" | "admin"',
+  "quota_accounts.alert_level": '"warning" | "critical" | null',
+  "quota_accounts.subscription_status":
+    '"active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | null',
+  "quota_alerts.metric": '"uploads" | "aiRequests" | "storageBytes"',
+  "quota_alerts.level": '"warning" | "critical"',
 };
 
 export function kyselyCodegenArgs(url: string, outFile: string): string[] {

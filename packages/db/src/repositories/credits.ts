@@ -138,3 +138,88 @@ export function findExternallyTriggerableSchedule(db: Executor, name: string) {
     .where("externally_triggerable", "=", true)
     .executeTakeFirst();
 }
+
+/** Tasks whose runs are the credits history. */
+export const creditTasks = ["credits.grant", "credits.expire"] as const;
+
+export interface CreditRun {
+  id: string;
+  task: string;
+  trigger: JobRunTrigger;
+  status: "running" | "succeeded" | "failed";
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  /** The S4 counts: grant {processed, successful, skipped, failed}; expire {processedBatches, ...}. */
+  results: Record<string, number> | null;
+  error: string | null;
+}
+
+/** Grant and expiry runs, newest first. (Default limit: 100) */
+export async function listCreditRuns(
+  db: Executor,
+  input: { task?: (typeof creditTasks)[number]; limit?: number } = {},
+): Promise<CreditRun[]> {
+  const rows = await db
+    .selectFrom("job_runs")
+    .select([
+      "id",
+      "task",
+      "trigger",
+      "status",
+      "started_at",
+      "finished_at",
+      "duration_ms",
+      "results",
+      "error",
+    ])
+    .where("task", "in", input.task ? [input.task] : [...creditTasks])
+    .orderBy("started_at", "desc")
+    .orderBy("id", "desc")
+    .limit(input.limit ?? 100)
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    id: String(row.id),
+    results: row.results as Record<string, number> | null,
+  }));
+}
+
+export interface CreditBalanceSummary {
+  /** Users with a balance row. */
+  users: number;
+  totalBalance: number;
+  /** Credits granted and expired over the last 30 days, from the ledger. */
+  granted30d: number;
+  expired30d: number;
+  /** Highest balances first, with the plans of the user's active subscriptions. */
+  top: { user_ref: string; balance: number; plans: string[]; updated_at: Date }[];
+}
+
+/** Balance totals and the users holding the most credits. (Default limit: 20) */
+export async function summarizeCreditBalances(db: Executor, limit = 20): Promise<CreditBalanceSummary> {
+  const { rows: totals } = await sql<{ users: number; total: string; granted: string; expired: string }>`
+    select (select count(*) from synchub.credit_balances)::integer as users,
+           (select coalesce(sum(balance), 0) from synchub.credit_balances)::text as total,
+           coalesce(sum(delta) filter (where reason = 'grant'), 0)::text as granted,
+           coalesce(-sum(delta) filter (where reason = 'expire'), 0)::text as expired
+    from synchub.credit_ledger
+    where at > now() - interval '30 days'`.execute(db);
+  const { rows: top } = await sql<{ user_ref: string; balance: string; plans: string[]; updated_at: Date }>`
+    select b.user_ref, b.balance::text, b.updated_at,
+           coalesce(array(
+             select distinct s.plan from synchub.subscriptions s
+             where s.user_ref = b.user_ref and s.status = 'active' order by s.plan
+           ), '{}') as plans
+    from synchub.credit_balances b
+    order by b.balance desc, b.user_ref
+    limit ${limit}`.execute(db);
+  const summary = totals[0];
+  return {
+    users: summary?.users ?? 0,
+    totalBalance: Number(summary?.total ?? 0),
+    granted30d: Number(summary?.granted ?? 0),
+    expired30d: Number(summary?.expired ?? 0),
+    top: top.map((row) => ({ ...row, balance: Number(row.balance) })),
+  };
+}

@@ -1,0 +1,223 @@
+import type { AppRouter } from "@synchub/api";
+import { useQuery } from "@tanstack/react-query";
+import type { inferRouterClient } from "@trpc/client";
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import { count, duration, exactTime, useNow } from "../format.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
+
+type Client = inferRouterClient<AppRouter>;
+type CreditRun = Awaited<ReturnType<Client["credits"]["runs"]["query"]>>[number];
+type Balances = Awaited<ReturnType<Client["credits"]["balances"]["query"]>>;
+
+/** The counts each task reports (SPEC S4), in the order the HTTP responses list them. */
+const columns = {
+  "credits.grant": [
+    ["processed", "Processed"],
+    ["successful", "Granted"],
+    ["skipped", "Skipped"],
+    ["failed", "Failed"],
+  ],
+  "credits.expire": [
+    ["processedBatches", "Batches"],
+    ["processedUsers", "Users"],
+    ["totalExpiredAmount", "Credits expired"],
+  ],
+} as const;
+
+export function CreditsPage() {
+  const trpc = useTRPC();
+  const now = useNow();
+  const runs = useQuery({
+    ...trpc.credits.runs.queryOptions({ limit: 200 }),
+    refetchInterval: LIVE_INTERVAL_MS,
+  });
+  const balances = useQuery({ ...trpc.credits.balances.queryOptions(), refetchInterval: LIVE_INTERVAL_MS });
+  const all = runs.data ?? [];
+
+  return (
+    <section aria-labelledby="credits-heading">
+      <PageHeader
+        id="credits-heading"
+        title="Credits"
+        subtitle="Monthly grants (daily 01:00 UTC) and expiry (daily 04:00 UTC), whichever scheduler ran them."
+      />
+      {balances.isError ? (
+        <ErrorBanner>Could not load balances: {errorMessage(balances.error)}</ErrorBanner>
+      ) : balances.data ? (
+        <Totals balances={balances.data} runs={all} />
+      ) : null}
+
+      {runs.isError ? (
+        <ErrorBanner>Could not load credit runs: {errorMessage(runs.error)}</ErrorBanner>
+      ) : null}
+      {(["credits.grant", "credits.expire"] as const).map((task) => (
+        <RunTable
+          key={task}
+          task={task}
+          runs={all.filter((run) => run.task === task)}
+          pending={runs.isPending}
+          now={now}
+        />
+      ))}
+
+      <h2 id="balances-heading" className="section-heading">
+        Top balances
+      </h2>
+      {balances.isPending ? (
+        <Loading label="Loading balances…" />
+      ) : !balances.data || balances.data.top.length === 0 ? (
+        <EmptyState title="No balances yet">
+          A user gets a balance with their first grant or purchase.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby="balances-heading">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Active plans</th>
+                <th scope="col" className="num">
+                  Balance
+                </th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {balances.data.top.map((row) => (
+                <tr key={row.user_ref}>
+                  <td>
+                    <code>{row.user_ref}</code>
+                  </td>
+                  <td>
+                    {row.plans.length === 0 ? (
+                      <span className="muted">none</span>
+                    ) : (
+                      row.plans.map((plan) => <Badge key={plan} value={plan} tone="neutral" />)
+                    )}
+                  </td>
+                  <td className="num">{count(row.balance)}</td>
+                  <td>
+                    <TimeAgo date={row.updated_at} now={now} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Totals({ balances, runs }: { balances: Balances; runs: CreditRun[] }) {
+  const lastGrant = runs.find((run) => run.task === "credits.grant");
+  const failed = runs.filter((run) => run.status === "failed").length;
+  const items: [string, string, string][] = [
+    ["Users with a balance", count(balances.users), "info"],
+    ["Credits outstanding", count(balances.totalBalance), ""],
+    ["Granted, last 30 days", count(balances.granted30d), "success"],
+    ["Expired, last 30 days", count(balances.expired30d), ""],
+  ];
+  return (
+    <>
+      <ul className="summary summary-4" aria-label="Credit summary">
+        {items.map(([label, value, tone]) => (
+          <li key={label} className={tone ? `stat stat-${tone}` : "stat"}>
+            <span className="stat-value">{value}</span>
+            <span className="stat-label">{label}</span>
+          </li>
+        ))}
+      </ul>
+      {lastGrant?.status === "failed" || failed > 0 ? (
+        <ErrorBanner>
+          {count(failed)} of the last {count(runs.length)} credit runs failed
+          {lastGrant?.status === "failed" ? ", including the latest grant" : ""}.
+        </ErrorBanner>
+      ) : null}
+    </>
+  );
+}
+
+function RunTable({
+  task,
+  runs,
+  pending,
+  now,
+}: {
+  task: keyof typeof columns;
+  runs: CreditRun[];
+  pending: boolean;
+  now: number;
+}) {
+  const headingId = `${task.replace(".", "-")}-heading`;
+  const counts = columns[task];
+  return (
+    <>
+      <h2 id={headingId} className="section-heading">
+        {task === "credits.grant" ? "Grant history" : "Expiry history"}
+      </h2>
+      {pending ? (
+        <Loading label="Loading credit runs…" />
+      ) : runs.length === 0 ? (
+        <EmptyState title="No runs yet">
+          <code>{task}</code> has not run; the schedule, an external scheduler or "Run now" starts it.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby={headingId}>
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Trigger</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
+                {counts.map(([key, label]) => (
+                  <th key={key} scope="col" className="num">
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((run) => (
+                <tr key={run.id}>
+                  <td className="nowrap">
+                    <span title={exactTime(run.started_at)}>{run.started_at.toISOString().slice(0, 10)}</span>{" "}
+                    <span className="muted">
+                      <TimeAgo date={run.started_at} now={now} />
+                    </span>
+                  </td>
+                  <td>
+                    <Badge value={run.trigger} tone="neutral" />
+                  </td>
+                  <td>
+                    <Badge value={run.status} />
+                    {run.error ? <div className="cell-note text-danger">{run.error}</div> : null}
+                  </td>
+                  <td
+                    className={
+                      run.duration_ms !== null && run.duration_ms > 5_000 ? "num text-warning" : "num"
+                    }
+                  >
+                    {run.duration_ms === null ? <span className="muted">—</span> : duration(run.duration_ms)}
+                  </td>
+                  {counts.map(([key]) => {
+                    const value = run.results?.[key];
+                    const alarming = key === "failed" && (value ?? 0) > 0;
+                    return (
+                      <td key={key} className={alarming ? "num text-danger" : "num"}>
+                        {value === undefined ? <span className="muted">—</span> : count(value)}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

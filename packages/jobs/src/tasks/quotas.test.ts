@@ -1,0 +1,111 @@
+import { getQuotaStatus, upsertQuotaAccount } from "@synchub/db";
+import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
+import { sql } from "kysely";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { runDueJobs } from "../testing.ts";
+import { runStripeSync } from "./quotas.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+beforeEach(async () => {
+  await sql`truncate synchub.quota_alerts, synchub.quota_accounts, synchub.job_runs cascade`.execute(t.db);
+  await sql`delete from graphile_worker._private_jobs`.execute(t.db);
+});
+
+const stripeBaseUrl = `${inject("sandboxUrl")}/stripe`;
+
+/** What the sandbox says about every subscription of a key, read straight from its API. */
+async function sandboxSubscriptions(key: string) {
+  const all: { id: string; status: string; metadata: { user_ref: string } }[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const url = new URL(`${stripeBaseUrl}/v1/subscriptions?limit=100&status=all`);
+    if (after) url.searchParams.set("starting_after", after);
+    const page = (await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      data: typeof all;
+      has_more: boolean;
+    };
+    all.push(...page.data);
+    if (!page.has_more) return all;
+    after = page.data.at(-1)?.id;
+  }
+}
+
+describe("stripe.syncSubscriptions", () => {
+  it("pages through every subscription and copies each status onto its user's quota account", async () => {
+    const key = "sk_test_quota_sync_1";
+    const expected = await sandboxSubscriptions(key);
+    expect(expected.length).toBeGreaterThan(100);
+    const last = expected.at(-1)!;
+    for (const userRef of ["user_0001", "user_0050", last.metadata.user_ref, "user_9999"]) {
+      await upsertQuotaAccount(t.db, { userRef, planId: "pro" });
+    }
+
+    const results = await runStripeSync(t.db, {
+      trigger: "manual",
+      stripe: { secretKey: key, baseUrl: stripeBaseUrl },
+    });
+    expect(results).toEqual({
+      subscriptions: expected.length,
+      withoutUserRef: 0,
+      matched: 3,
+      unmatched: expected.length - 3,
+    });
+    for (const sub of [expected[0]!, expected[49]!, last]) {
+      const status = await getQuotaStatus(t.db, sub.metadata.user_ref);
+      expect(status?.subscription).toMatchObject({ id: sub.id, status: sub.status });
+      expect(status?.subscription.syncedAt).toBeInstanceOf(Date);
+    }
+    expect((await getQuotaStatus(t.db, "user_9999"))?.subscription.status).toBeNull();
+    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
+  });
+
+  it("records a failed run and changes nothing when Stripe rejects the key", async () => {
+    await upsertQuotaAccount(t.db, { userRef: "user_0001", planId: "pro" });
+    await expect(
+      runStripeSync(t.db, {
+        trigger: "manual",
+        stripe: { secretKey: "sk_test_revoked_key", baseUrl: stripeBaseUrl },
+      }),
+    ).rejects.toThrow(/Stripe rejected the secret key/);
+    expect((await getQuotaStatus(t.db, "user_0001"))?.subscription.status).toBeNull();
+    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "failed" }]);
+  });
+
+  it("does nothing without a Stripe key", async () => {
+    expect(await runStripeSync(t.db, { trigger: "schedule", stripe: undefined })).toBeNull();
+    expect(await t.db.selectFrom("job_runs").selectAll().execute()).toEqual([]);
+  });
+});
+
+describe("quota reset jobs", () => {
+  it("quota.resetDaily and quota.resetMonthly run from the queue and clear their own counters", async () => {
+    await upsertQuotaAccount(t.db, { userRef: "u1", planId: "pro" });
+    await sql`update synchub.quota_accounts set uploads_used_today = 5, ai_requests_used_month = 7,
+      day_started = '2026-10-30', month_started = '2026-10-01'`.execute(t.db);
+
+    await sql`select graphile_worker.add_job('quota.resetDaily', '{"now":"2026-10-31T00:05:00Z"}'::json)`.execute(
+      t.db,
+    );
+    await runDueJobs(t.db, t.url);
+    let usage = (await getQuotaStatus(t.db, "u1"))!.usage;
+    expect(usage.map((u) => u.used)).toEqual([0, 7, 0]);
+
+    await sql`select graphile_worker.add_job('quota.resetMonthly', '{"now":"2026-11-01T00:10:00Z"}'::json)`.execute(
+      t.db,
+    );
+    await runDueJobs(t.db, t.url);
+    usage = (await getQuotaStatus(t.db, "u1"))!.usage;
+    expect(usage.map((u) => u.used)).toEqual([0, 0, 0]);
+    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).orderBy("id").execute();
+    expect(runs).toEqual([
+      { task: "quota.resetDaily", status: "succeeded" },
+      { task: "quota.resetMonthly", status: "succeeded" },
+    ]);
+  });
+});
