@@ -7,6 +7,7 @@ import { creditsGrant } from "./creditsGrant.ts";
 import { engineOverhead } from "./engineOverhead.ts";
 import { startBenchPostgres } from "./harness.ts";
 import { lateness } from "./lateness.ts";
+import { quotaConsume } from "./quotaConsume.ts";
 import { sweep } from "./sweep.ts";
 
 export interface BenchResult {
@@ -25,6 +26,7 @@ const all: Record<string, (server: Awaited<ReturnType<typeof startBenchPostgres>
     sweep,
     lateness,
     crash: crashRecovery,
+    quota: quotaConsume,
     grant: creditsGrant,
   };
 

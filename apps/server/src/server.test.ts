@@ -120,6 +120,24 @@ describe("HTTP server", () => {
     expect(body).toContain("# TYPE synchub_dead_letters_open gauge");
   });
 
+  it("reports business job runs for the S4 alerts: counts, last success and the latest duration", async () => {
+    await t.db
+      .insertInto("job_runs")
+      .values({
+        task: "credits.grant",
+        trigger: "http",
+        status: "succeeded",
+        started_at: new Date(Date.now() - 6_500),
+        finished_at: new Date(),
+        duration_ms: 6_500,
+      })
+      .execute();
+    const body = await (await fetch(`${server.url}/metrics`)).text();
+    expect(body).toContain('synchub_job_runs_total{task="credits.grant",status="succeeded"} 1');
+    expect(body).toContain('synchub_job_last_duration_seconds{task="credits.grant"} 6.5');
+    expect(body).toMatch(/synchub_job_last_success_timestamp_seconds\{task="credits.grant"\} \d+/);
+  });
+
   it("ends the session on logout", async () => {
     const cookie = ((await login("correct horse battery")).headers.get("set-cookie") ?? "").split(";")[0]!;
     await fetch(`${server.url}/trpc/auth.logout`, {

@@ -80,6 +80,42 @@ export function createMetrics(db: Database): { registry: Registry; render(): Pro
     },
   });
 
+  new Gauge({
+    name: "synchub_job_runs_total",
+    help: "Business job runs (credits, quotas) by task and status, from synchub.job_runs.",
+    labelNames: ["task", "status"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of snapshot!.jobRuns) this.set({ task: row.task, status: row.status }, row.n);
+    },
+  });
+
+  new Gauge({
+    name: "synchub_job_last_success_timestamp_seconds",
+    help: "Unix time of the last successful run per business job.",
+    labelNames: ["task"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of snapshot!.jobLatest)
+        if (row.last_success !== null) this.set({ task: row.task }, row.last_success);
+    },
+  });
+
+  new Gauge({
+    name: "synchub_job_last_duration_seconds",
+    help: "Duration of the latest finished run per business job.",
+    labelNames: ["task"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of snapshot!.jobLatest) {
+        if (row.last_duration !== null) this.set({ task: row.task }, row.last_duration);
+      }
+    },
+  });
+
   return {
     registry,
     async render() {

@@ -103,7 +103,18 @@ export async function metricsSnapshot(db: Executor, durationBucketsSeconds: numb
     select key, deferrals::float8 as deferrals, throttled::float8 as throttled from synchub.rate_limits`.execute(
     db,
   );
+  // Business jobs (credits, quotas): counts, last success and the latest run's duration per task.
+  const jobRuns = await sql<{ task: string; status: string; n: number }>`
+    select task, status, count(*)::int as n from synchub.job_runs group by 1, 2`.execute(db);
+  const jobLatest = await sql<{ task: string; last_success: number | null; last_duration: number | null }>`
+    select task,
+      extract(epoch from max(finished_at) filter (where status = 'succeeded'))::float8 as last_success,
+      (array_agg(duration_ms / 1000.0 order by started_at desc) filter (where finished_at is not null))[1]::float8
+        as last_duration
+    from synchub.job_runs group by task`.execute(db);
   return {
+    jobRuns: jobRuns.rows,
+    jobLatest: jobLatest.rows,
     runs: runs.rows,
     durations: [...durations.values()],
     lastSuccess: lastSuccess.rows,
