@@ -59,7 +59,7 @@ const nav: { label: string; route: Route; matches: Route["page"][]; adminOnly?: 
   { label: "Schedules", route: { page: "schedules" }, matches: ["schedules", "schedule"] },
   { label: "Dead letters", route: { page: "dead-letters" }, matches: ["dead-letters"] },
   { label: "Rate limits", route: { page: "rate-limits" }, matches: ["rate-limits"] },
-  { label: "Credits", route: { page: "credits" }, matches: ["credits"] },
+  { label: "Credits & quotas", route: { page: "credits" }, matches: ["credits"] },
   { label: "Audit log", route: { page: "audit" }, matches: ["audit"] },
   { label: "Users", route: { page: "users" }, matches: ["users"], adminOnly: true },
   { label: "API tokens", route: { page: "tokens" }, matches: ["tokens"], adminOnly: true },

@@ -8,4 +8,5 @@ export {
   sandboxProviders,
 } from "./ratelimit.ts";
 export { type RunningSandbox, type SandboxOptions, startSandbox } from "./server.ts";
+export { stripeSubscriptions } from "./stripe.ts";
 export { sandboxVolcengineSecretFor } from "./volcengine.ts";

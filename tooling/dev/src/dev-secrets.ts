@@ -5,6 +5,8 @@ import path from "node:path";
 export interface DevSecrets {
   encryptionKey: string;
   adminPassword: string;
+  /** For external-scheduler calls to /api/jobs/* in development. */
+  cronSecret: string;
 }
 
 /**
@@ -19,13 +21,19 @@ export function loadDevSecrets(dataDir: string): DevSecrets {
   const secrets: DevSecrets = {
     encryptionKey: stored.encryptionKey ?? randomBytes(32).toString("base64"),
     adminPassword: stored.adminPassword ?? randomBytes(12).toString("base64url"),
+    cronSecret: stored.cronSecret ?? randomBytes(24).toString("base64url"),
   };
-  if (stored.encryptionKey !== secrets.encryptionKey || stored.adminPassword !== secrets.adminPassword) {
+  if (
+    stored.encryptionKey !== secrets.encryptionKey ||
+    stored.adminPassword !== secrets.adminPassword ||
+    stored.cronSecret !== secrets.cronSecret
+  ) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     encryptionKey: process.env.SYNCHUB_ENCRYPTION_KEY ?? secrets.encryptionKey,
     adminPassword: process.env.ADMIN_PASSWORD ?? secrets.adminPassword,
+    cronSecret: process.env.CRON_SECRET ?? secrets.cronSecret,
   };
 }

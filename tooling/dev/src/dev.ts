@@ -48,6 +48,7 @@ async function main() {
       DATABASE_URL: database.url,
       SYNCHUB_ENCRYPTION_KEY: secrets.encryptionKey,
       ADMIN_PASSWORD: secrets.adminPassword,
+      CRON_SECRET: secrets.cronSecret,
       SANDBOX_PORT: String(ports.sandbox),
       // The hourly Stripe subscription sync reads the sandbox's deterministic subscriptions.
       STRIPE_BASE_URL: process.env.STRIPE_BASE_URL ?? `${sandboxUrl}/stripe`,

@@ -1,11 +1,12 @@
 /**
  * Demo data for `pnpm dev` and the browser tests: a few tenants of each tier with connections to
- * all four providers pointing at the provider sandbox, one with a revoked key to show a failure.
+ * all four providers pointing at the provider sandbox, one with a revoked key to show a failure;
+ * credit subscriptions and quota accounts for three host-app users, one at 85 % of a limit.
  * Idempotent: fixed ids, so a second run only refreshes the sandbox URL.
  */
 import type { Database } from "@synchub/db";
 import type { SecretBox, Tier } from "@synchub/domain";
-import { sandboxVolcengineSecretFor } from "@synchub/sandbox";
+import { sandboxVolcengineSecretFor, stripeSubscriptions } from "@synchub/sandbox";
 import { sql } from "kysely";
 
 interface DemoConnection {
@@ -92,6 +93,58 @@ const demoTenants: DemoTenant[] = [
   },
 ];
 
+/** The key `pnpm dev` gives the worker for the Stripe sandbox (tooling/dev/src/dev.ts). */
+const devStripeKey = "sk_test_synchub_dev";
+
+interface DemoQuotaUser {
+  userRef: string;
+  plan: "free" | "pro" | "studio";
+  monthlyCredits: number;
+  subscriptionId: string;
+  uploads: number;
+  aiRequests: number;
+  storageBytes: number;
+  alertLevel: "warning" | "critical" | null;
+}
+
+const gib = 1024 ** 3;
+
+// Limits (db/migrations/0007_quotas.sql): free 10 uploads a day, 100 AI requests a month, 1 GiB;
+// pro 200, 5 000, 100 GiB; studio 2 000, 50 000, 1 TiB.
+const demoQuotaUsers: DemoQuotaUser[] = [
+  {
+    userRef: "user_ada",
+    plan: "free",
+    monthlyCredits: 100,
+    subscriptionId: "00000000-0000-4000-8000-00000000c001",
+    uploads: 3,
+    // 85 % of the free plan's monthly AI requests: listed under "users near their limit".
+    aiRequests: 85,
+    storageBytes: Math.round(0.2 * gib),
+    alertLevel: "warning",
+  },
+  {
+    userRef: "user_grace",
+    plan: "pro",
+    monthlyCredits: 1_000,
+    subscriptionId: "00000000-0000-4000-8000-00000000c002",
+    uploads: 90,
+    aiRequests: 1_200,
+    storageBytes: 12 * gib,
+    alertLevel: null,
+  },
+  {
+    userRef: "user_linus",
+    plan: "studio",
+    monthlyCredits: 5_000,
+    subscriptionId: "00000000-0000-4000-8000-00000000c003",
+    uploads: 400,
+    aiRequests: 9_000,
+    storageBytes: 300 * gib,
+    alertLevel: null,
+  },
+];
+
 const specPacingMs = { openai: 10_000, anthropic: 10_000, openrouter: 5_000, volcengine: 10_000 };
 
 export async function seedDemoData(
@@ -147,6 +200,46 @@ export async function seedDemoData(
           updated_at: sql`now()`,
         })),
       )
+      .execute();
+
+    // S4/S5 demo: credit subscriptions and quota accounts. Counters are only set when the row is
+    // new; after that the reset jobs and consumers own them.
+    await trx
+      .insertInto("subscriptions")
+      .values(
+        demoQuotaUsers.map((user) => ({
+          id: user.subscriptionId,
+          user_ref: user.userRef,
+          plan: user.plan,
+          monthly_credits: user.monthlyCredits,
+        })),
+      )
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    // One account carries the id the Stripe sandbox lists first for the dev key, so the
+    // subscription columns have something real-looking to show.
+    const stripe = stripeSubscriptions(devStripeKey)[0];
+    await trx
+      .insertInto("quota_accounts")
+      .values(
+        demoQuotaUsers.map((user, i) => ({
+          user_ref: user.userRef,
+          plan_id: user.plan,
+          uploads_used_today: user.uploads,
+          ai_requests_used_month: user.aiRequests,
+          storage_bytes_used: user.storageBytes,
+          alert_level: user.alertLevel,
+          ...(i === 0 && stripe
+            ? {
+                stripe_subscription_id: stripe.id,
+                stripe_customer_id: stripe.customer,
+                subscription_status: stripe.status,
+                subscription_period_end: new Date(stripe.current_period_end * 1000),
+              }
+            : {}),
+        })),
+      )
+      .onConflict((oc) => oc.column("user_ref").doNothing())
       .execute();
   });
 }

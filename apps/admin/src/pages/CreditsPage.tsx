@@ -8,6 +8,17 @@ import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 type Client = inferRouterClient<AppRouter>;
 type CreditRun = Awaited<ReturnType<Client["credits"]["runs"]["query"]>>[number];
 type Balances = Awaited<ReturnType<Client["credits"]["balances"]["query"]>>;
+type NearLimit = Awaited<ReturnType<Client["quotas"]["nearLimit"]["query"]>>[number];
+type QueueStat = Awaited<ReturnType<Client["quotas"]["queueStats"]["query"]>>[number];
+
+/** SPEC S5: quota alerts at 80 % (warning) and 100 % (critical). */
+const NEAR_LIMIT_PERCENT = 80;
+
+const metricLabels: Record<NearLimit["metric"], string> = {
+  uploads: "Uploads today",
+  aiRequests: "AI requests this month",
+  storageBytes: "Storage",
+};
 
 /** The counts each task reports (SPEC S4), in the order the HTTP responses list them. */
 const columns = {
@@ -32,14 +43,22 @@ export function CreditsPage() {
     refetchInterval: LIVE_INTERVAL_MS,
   });
   const balances = useQuery({ ...trpc.credits.balances.queryOptions(), refetchInterval: LIVE_INTERVAL_MS });
+  const nearLimit = useQuery({
+    ...trpc.quotas.nearLimit.queryOptions({ thresholdPercent: NEAR_LIMIT_PERCENT }),
+    refetchInterval: LIVE_INTERVAL_MS,
+  });
+  const queueStats = useQuery({
+    ...trpc.quotas.queueStats.queryOptions(),
+    refetchInterval: LIVE_INTERVAL_MS,
+  });
   const all = runs.data ?? [];
 
   return (
     <section aria-labelledby="credits-heading">
       <PageHeader
         id="credits-heading"
-        title="Credits"
-        subtitle="Monthly grants (daily 01:00 UTC) and expiry (daily 04:00 UTC), whichever scheduler ran them."
+        title="Credits & quotas"
+        subtitle="Monthly grants (daily 01:00 UTC) and expiry (daily 04:00 UTC), whichever scheduler ran them; users near their quota limits; the job queue."
       />
       {balances.isError ? (
         <ErrorBanner>Could not load balances: {errorMessage(balances.error)}</ErrorBanner>
@@ -105,7 +124,141 @@ export function CreditsPage() {
           </table>
         </div>
       )}
+
+      <h2 id="near-limit-heading" className="section-heading">
+        Quotas: users near their limit
+      </h2>
+      {nearLimit.isError ? (
+        <ErrorBanner>Could not load quota usage: {errorMessage(nearLimit.error)}</ErrorBanner>
+      ) : nearLimit.isPending ? (
+        <Loading label="Loading quota usage…" />
+      ) : nearLimit.data.length === 0 ? (
+        <EmptyState title="Nobody is near a limit">
+          Users show up here once they use {NEAR_LIMIT_PERCENT} % of a daily, monthly or storage quota.
+        </EmptyState>
+      ) : (
+        <NearLimitTable rows={nearLimit.data} />
+      )}
+
+      <h2 id="queue-stats-heading" className="section-heading">
+        Queue statistics
+      </h2>
+      {queueStats.isError ? (
+        <ErrorBanner>Could not load queue statistics: {errorMessage(queueStats.error)}</ErrorBanner>
+      ) : queueStats.isPending ? (
+        <Loading label="Loading queue statistics…" />
+      ) : queueStats.data.length === 0 ? (
+        <EmptyState title="The queue is empty">
+          No task has queued or finished a job in the last 24 hours.
+        </EmptyState>
+      ) : (
+        <QueueStatsTable rows={queueStats.data} />
+      )}
     </section>
+  );
+}
+
+function formatAmount(metric: NearLimit["metric"], value: number): string {
+  if (metric !== "storageBytes") return count(value);
+  const gib = value / 1024 ** 3;
+  return gib >= 1 ? `${gib.toFixed(gib >= 100 ? 0 : 1)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
+}
+
+function NearLimitTable({ rows }: { rows: NearLimit[] }) {
+  return (
+    <div className="table-wrap">
+      <table aria-labelledby="near-limit-heading">
+        <thead>
+          <tr>
+            <th scope="col">User</th>
+            <th scope="col">Plan</th>
+            <th scope="col">Metric</th>
+            <th scope="col">Usage</th>
+            <th scope="col" className="num">
+              Percent
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const critical = row.percent >= 100;
+            return (
+              <tr key={`${row.userRef}|${row.metric}`}>
+                <td>
+                  <code>{row.userRef}</code>
+                </td>
+                <td>
+                  <Badge value={row.planName} tone={row.planId === "free" ? "neutral" : "info"} />
+                </td>
+                <td>{metricLabels[row.metric]}</td>
+                <td>
+                  <div className="meter-cell">
+                    <span className="meter" aria-hidden="true">
+                      <span
+                        className={`meter-fill meter-${critical ? "danger" : "warning"}`}
+                        style={{ width: `${Math.min(100, row.percent)}%` }}
+                      />
+                    </span>
+                    <span className="num-inline">
+                      {formatAmount(row.metric, row.used)} / {formatAmount(row.metric, row.limit)}
+                    </span>
+                  </div>
+                </td>
+                <td className={critical ? "num text-danger" : "num text-warning"}>
+                  {row.percent.toFixed(row.percent % 1 === 0 ? 0 : 1)} %{" "}
+                  <Badge value={critical ? "critical" : "warning"} tone={critical ? "danger" : "warning"} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const queueColumns = [
+  ["waiting", "Waiting"],
+  ["active", "Active"],
+  ["delayed", "Delayed"],
+  ["completed", "Completed (24 h)"],
+  ["failed", "Failed"],
+] as const;
+
+function QueueStatsTable({ rows }: { rows: QueueStat[] }) {
+  return (
+    <div className="table-wrap">
+      <table aria-labelledby="queue-stats-heading">
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            {queueColumns.map(([key, label]) => (
+              <th key={key} scope="col" className="num">
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.task}>
+              <td>
+                <code>{row.task}</code>
+              </td>
+              {queueColumns.map(([key]) => {
+                const value = row[key];
+                const alarming = key === "failed" && value > 0;
+                return (
+                  <td key={key} className={alarming ? "num text-danger" : value === 0 ? "num muted" : "num"}>
+                    {count(value)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

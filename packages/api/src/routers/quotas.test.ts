@@ -135,6 +135,27 @@ describe("quotas API", () => {
     ]);
   });
 
+  it("lists a user at 85 % of a limit as near the limit and leaves out one at 50 %", async () => {
+    const operator = callerAs("operator");
+    await operator.quotas.consume({ userRef: "u1", metric: "aiRequests", amount: 85 });
+    await operator.quotas.consume({ userRef: "u2", metric: "aiRequests", amount: 50 });
+    const near = await callerAs("viewer").quotas.nearLimit({});
+    expect(near).toEqual([
+      {
+        userRef: "u1",
+        planId: "free",
+        planName: "Free",
+        metric: "aiRequests",
+        used: 85,
+        limit: 100,
+        percent: 85,
+      },
+    ]);
+    expect(
+      (await callerAs("viewer").quotas.nearLimit({ thresholdPercent: 50 })).map((r) => r.userRef),
+    ).toEqual(["u1", "u2"]);
+  });
+
   it("shows queue statistics to viewers", async () => {
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
     await sql`select graphile_worker.add_job('quota.resetDaily', '{}'::json)`.execute(t.db);

@@ -2,6 +2,7 @@ import {
   type ConsumeResult,
   consumeQuotaBatch,
   getQuotaStatus,
+  listNearQuotaLimit,
   queueStatistics,
   quotaMetrics,
   resetAllQuotas,
@@ -87,6 +88,21 @@ export const quotasRouter = router({
       if (!done) throw new TRPCError({ code: "NOT_FOUND", message: `No quota account for user ${target}` });
       return { reset: 1 };
     }),
+
+  /**
+   * Users whose usage of any metric is at or above `thresholdPercent` (default 80) of their plan's
+   * limit: one row per user and metric, highest percentage first. (Default limit: 100)
+   */
+  nearLimit: procedureFor("viewer")
+    .input(
+      z
+        .object({
+          thresholdPercent: z.number().min(0).max(1000).optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => listNearQuotaLimit(ctx.db, input ?? {})),
 
   /** Per task: waiting, active, completed (last 24 h), failed, delayed. */
   queueStats: procedureFor("viewer").query(({ ctx }) => queueStatistics(ctx.db)),

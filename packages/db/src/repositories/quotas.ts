@@ -373,6 +373,59 @@ export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> 
   return rows;
 }
 
+export interface NearLimitRow {
+  userRef: string;
+  planId: string;
+  planName: string;
+  metric: QuotaMetric;
+  used: number;
+  limit: number;
+  /** used / limit × 100, rounded to one decimal. */
+  percent: number;
+}
+
+/**
+ * Every (user, metric) whose usage is at or above `thresholdPercent` of the plan's limit, highest
+ * percentage first, in one statement over all accounts. Metrics with a zero limit are left out.
+ */
+export async function listNearQuotaLimit(
+  db: Executor,
+  options: { thresholdPercent?: number; limit?: number } = {},
+): Promise<NearLimitRow[]> {
+  const threshold = options.thresholdPercent ?? 80;
+  const limit = options.limit ?? 100;
+  const { rows } = await sql<{
+    user_ref: string;
+    plan_id: string;
+    plan_name: string;
+    metric: QuotaMetric;
+    used: string;
+    lim: string;
+    percent: string;
+  }>`
+    select q.user_ref, q.plan_id, p.name as plan_name, m.metric, m.used::text as used, m.lim::text as lim,
+      round(m.used::numeric * 100 / m.lim, 1)::text as percent
+    from synchub.quota_accounts q
+    join synchub.plans p on p.id = q.plan_id
+    cross join lateral (values
+      ('uploads', q.uploads_used_today::bigint, p.daily_uploads::bigint),
+      ('aiRequests', q.ai_requests_used_month::bigint, p.monthly_ai_requests::bigint),
+      ('storageBytes', q.storage_bytes_used, p.storage_bytes)
+    ) m(metric, used, lim)
+    where m.lim > 0 and m.used::numeric * 100 >= m.lim::numeric * ${threshold}::numeric
+    order by m.used::numeric / m.lim desc, q.user_ref, m.metric
+    limit ${limit}`.execute(db);
+  return rows.map((row) => ({
+    userRef: row.user_ref,
+    planId: row.plan_id,
+    planName: row.plan_name,
+    metric: row.metric,
+    used: Number(row.used),
+    limit: Number(row.lim),
+    percent: Number(row.percent),
+  }));
+}
+
 /**
  * The highest level any counter reaches, from the counters' new values: 'critical' at 100 %,
  * 'warning' from 80 %, null below. Used inside updates joined with `synchub.plans p`.
