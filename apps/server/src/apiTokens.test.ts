@@ -158,5 +158,6 @@ describe("API tokens over HTTP", () => {
     const revokedClient = createSynchubClient({ url: server.url, token: "shk_not-a-real-token" });
     const error = await revokedClient.connections.list.query().catch((e: unknown) => e);
     expect((error as { data?: { code?: string } }).data?.code).toBe("UNAUTHORIZED");
+    expect((error as Error).message).toBe("The API token is unknown or revoked");
   });
 });

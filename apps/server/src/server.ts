@@ -76,6 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         db,
         secrets,
         user,
+        credential: apiToken ? "api-token" : token ? "session" : "none",
         session: {
           token,
           set: (value, expiresAt) => {

@@ -7,6 +7,8 @@ export interface ApiContext {
   db: Database;
   secrets: SecretBox;
   user: SessionUser | null;
+  /** How the caller tried to authenticate, so a refusal can say what to fix. (Default: "none") */
+  credential?: "none" | "session" | "api-token";
   /** Sets or clears the session cookie on the current response. */
   session: {
     set(token: string, expiresAt: Date): void;

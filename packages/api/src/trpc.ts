@@ -25,7 +25,15 @@ export type Role = keyof typeof roleRank;
 /** A procedure open to logged-in users with at least `role`. */
 export function procedureFor(role: Role) {
   return t.procedure.use(({ ctx, next }) => {
-    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first" });
+    if (!ctx.user) {
+      const message =
+        ctx.credential === "api-token"
+          ? "The API token is unknown or revoked"
+          : ctx.credential === "session"
+            ? "Your session has expired: log in again"
+            : "Log in first";
+      throw new TRPCError({ code: "UNAUTHORIZED", message });
+    }
     if (roleRank[ctx.user.role] < roleRank[role]) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
     }
