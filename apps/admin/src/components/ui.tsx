@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 import { exactTime, fromNow } from "../format.ts";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger" | "accent";
@@ -80,6 +80,39 @@ export function PageHeader({
         {subtitle ? <p className="muted">{subtitle}</p> : null}
       </div>
       {children ? <div className="page-actions">{children}</div> : null}
+    </div>
+  );
+}
+
+/**
+ * A labelled select over plain string values, the shape every filter and role picker shares.
+ * `anyLabel` adds a first "no filter" option with the value "".
+ */
+export function SelectField<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  anyLabel,
+}: {
+  label: string;
+  value: T | "";
+  options: readonly T[];
+  onChange: (value: T | "") => void;
+  anyLabel?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value as T | "")}>
+        {anyLabel === undefined ? null : <option value="">{anyLabel}</option>}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

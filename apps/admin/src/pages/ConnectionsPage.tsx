@@ -1,6 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useId, useState } from "react";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  SelectField,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
 import { type Connection, errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
@@ -8,6 +16,7 @@ import { type Connection, errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } f
 type Status = "active" | "paused";
 type SyncStatus = "pending" | "running" | "ok" | "failed";
 
+const statuses: Status[] = ["active", "paused"];
 const syncStatuses: SyncStatus[] = ["pending", "running", "ok", "failed"];
 const providerOptions = ["openai", "anthropic", "openrouter", "volcengine"] as const;
 type Provider = (typeof providerOptions)[number];
@@ -24,14 +33,7 @@ export function ConnectionsPage({ user }: { user: User }) {
   const [provider, setProvider] = useState<Provider | "">("");
   const [tier, setTier] = useState<Tier | "">("");
   const deferredSearch = useDeferredValue(search.trim());
-  const ids = {
-    search: useId(),
-    status: useId(),
-    sync: useId(),
-    tenant: useId(),
-    provider: useId(),
-    tier: useId(),
-  };
+  const ids = { search: useId(), tenant: useId() };
 
   const filter = {
     ...(deferredSearch ? { search: deferredSearch } : {}),
@@ -82,59 +84,28 @@ export function ConnectionsPage({ user }: { user: User }) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.status}>Status</label>
-          <select
-            id={ids.status}
-            value={status}
-            onChange={(event) => setStatus(event.target.value as Status | "")}
-          >
-            <option value="">Any status</option>
-            <option value="active">active</option>
-            <option value="paused">paused</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.sync}>Sync status</label>
-          <select
-            id={ids.sync}
-            value={syncStatus}
-            onChange={(event) => setSyncStatus(event.target.value as SyncStatus | "")}
-          >
-            <option value="">Any sync status</option>
-            {syncStatuses.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.provider}>Provider</label>
-          <select
-            id={ids.provider}
-            value={provider}
-            onChange={(event) => setProvider(event.target.value as Provider | "")}
-          >
-            <option value="">Any provider</option>
-            {providerOptions.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.tier}>Tier</label>
-          <select id={ids.tier} value={tier} onChange={(event) => setTier(event.target.value as Tier | "")}>
-            <option value="">Any tier</option>
-            {tierOptions.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Status"
+          value={status}
+          options={statuses}
+          onChange={setStatus}
+          anyLabel="Any status"
+        />
+        <SelectField
+          label="Sync status"
+          value={syncStatus}
+          options={syncStatuses}
+          onChange={setSyncStatus}
+          anyLabel="Any sync status"
+        />
+        <SelectField
+          label="Provider"
+          value={provider}
+          options={providerOptions}
+          onChange={setProvider}
+          anyLabel="Any provider"
+        />
+        <SelectField label="Tier" value={tier} options={tierOptions} onChange={setTier} anyLabel="Any tier" />
       </search>
 
       {connections.isError ? (

@@ -2,7 +2,15 @@ import type { AppRouter } from "@synchub/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
 import { type FormEvent, useId, useState } from "react";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  SelectField,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { useNow } from "../format.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 import { issuesOf, roles, roleTones } from "./UsersPage.tsx";
@@ -129,7 +137,7 @@ function NewToken({ created, onDone }: { created: Created; onDone: () => void })
 function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const ids = { name: useId(), role: useId() };
+  const ids = { name: useId() };
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("operator");
   const create = useMutation(
@@ -172,16 +180,12 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void 
             </span>
           ) : null}
         </div>
-        <div className="field">
-          <label htmlFor={ids.role}>Role</label>
-          <select id={ids.role} value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {roles.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Role"
+          value={role}
+          options={roles}
+          onChange={(value) => value && setRole(value)}
+        />
       </div>
       <div className="button-row button-row-start">
         <button type="submit" className="button button-primary" disabled={create.isPending}>

@@ -8,6 +8,7 @@ import {
   ErrorBanner,
   Loading,
   PageHeader,
+  SelectField,
   TimeAgo,
   type Tone,
 } from "../components/ui.tsx";
@@ -162,7 +163,7 @@ function UserRow({ account, self, now }: { account: Account; self: boolean; now:
 function AddUserForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const ids = { username: useId(), password: useId(), role: useId() };
+  const ids = { username: useId(), password: useId() };
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("viewer");
@@ -225,16 +226,12 @@ function AddUserForm() {
           />
           {issue("password", ids.password)}
         </div>
-        <div className="field">
-          <label htmlFor={ids.role}>Role</label>
-          <select id={ids.role} value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {roles.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Role"
+          value={role}
+          options={roles}
+          onChange={(value) => value && setRole(value)}
+        />
       </div>
       <div className="button-row button-row-start">
         <button type="submit" className="button button-primary" disabled={create.isPending}>
