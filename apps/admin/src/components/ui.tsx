@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useId, useState } from "react";
 import { exactTime, fromNow } from "../format.ts";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger" | "accent";
@@ -115,4 +115,71 @@ export function SelectField<T extends string>({
       </select>
     </div>
   );
+}
+
+/**
+ * A destructive action that asks first: the button turns into "confirm" and "Cancel".
+ * `label` names the action, `target` what it acts on (for the accessible name).
+ */
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  pendingLabel,
+  target,
+  pending,
+  disabled,
+  title,
+  onConfirm,
+}: {
+  label: string;
+  confirmLabel: string;
+  pendingLabel: string;
+  target: string;
+  pending: boolean;
+  disabled?: boolean;
+  title?: string;
+  onConfirm: () => void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="button button-small"
+        aria-label={`${label}: ${target}`}
+        disabled={disabled}
+        title={title}
+        onClick={() => setConfirming(true)}
+      >
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="button-row">
+      <button
+        type="button"
+        className="button button-small button-danger"
+        disabled={pending}
+        onClick={onConfirm}
+      >
+        {pending ? pendingLabel : confirmLabel}
+      </button>
+      <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+/** The outcome under a row's action buttons: the error if the last action failed, else its notice. */
+export function ActionNote({ error, notice }: { error: string | null; notice: string | null }) {
+  if (error) {
+    return (
+      <div className="cell-note cell-error" role="alert">
+        {error}
+      </div>
+    );
+  }
+  return notice ? <output className="cell-note text-success">{notice}</output> : null;
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useId, useState } from "react";
 import {
+  ActionNote,
   Badge,
   EmptyState,
   ErrorBanner,
@@ -308,13 +309,7 @@ function ConnectionRow({
             </button>
           )}
         </div>
-        {error ? (
-          <div className="cell-note cell-error" role="alert">
-            {errorMessage(error)}
-          </div>
-        ) : notice ? (
-          <output className="cell-note text-success">{notice}</output>
-        ) : null}
+        <ActionNote error={error ? errorMessage(error) : null} notice={notice} />
       </td>
     </tr>
   );

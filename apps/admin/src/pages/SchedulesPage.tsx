@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { type FormEvent, type ReactNode, useDeferredValue, useEffect, useId, useState } from "react";
 import {
+  ActionNote,
   Badge,
   EmptyState,
   ErrorBanner,
@@ -194,13 +195,7 @@ function ScheduleActions({ schedule, user, small }: { schedule: Schedule; user: 
           </button>
         )}
       </div>
-      {error ? (
-        <div className="cell-note cell-error" role="alert">
-          {errorMessage(error)}
-        </div>
-      ) : notice ? (
-        <output className="cell-note text-success">{notice}</output>
-      ) : null}
+      <ActionNote error={error ? errorMessage(error) : null} notice={notice} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { inferRouterClient } from "@trpc/client";
 import { type FormEvent, useId, useState } from "react";
 import {
   Badge,
+  ConfirmButton,
   EmptyState,
   ErrorBanner,
   Loading,
@@ -199,7 +200,6 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void 
 function TokenRow({ token, now }: { token: Token; now: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const revoke = useMutation(
     trpc.tokens.revoke.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() }),
@@ -235,33 +235,15 @@ function TokenRow({ token, now }: { token: Token; now: number }) {
         )}
       </td>
       <td className="actions">
-        {revoked ? null : confirming ? (
-          <span className="button-row">
-            <button
-              type="button"
-              className="button button-small button-danger"
-              disabled={revoke.isPending}
-              onClick={() => revoke.mutate({ id: token.id })}
-            >
-              {revoke.isPending ? "Revoking…" : "Revoke now"}
-            </button>
-            <button
-              type="button"
-              className="button button-small button-ghost"
-              onClick={() => setConfirming(false)}
-            >
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="button button-small"
-            aria-label={`Revoke: ${token.name}`}
-            onClick={() => setConfirming(true)}
-          >
-            Revoke
-          </button>
+        {revoked ? null : (
+          <ConfirmButton
+            label="Revoke"
+            confirmLabel="Revoke now"
+            pendingLabel="Revoking…"
+            target={token.name}
+            pending={revoke.isPending}
+            onConfirm={() => revoke.mutate({ id: token.id })}
+          />
         )}
       </td>
     </tr>

@@ -4,6 +4,7 @@ import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { type FormEvent, useId, useState } from "react";
 import {
   Badge,
+  ConfirmButton,
   EmptyState,
   ErrorBanner,
   Loading,
@@ -87,7 +88,6 @@ export function UsersPage({ user }: { user: User }) {
 function UserRow({ account, self, now }: { account: Account; self: boolean; now: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
   const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.users.delete.mutationOptions({ onSuccess: refresh }));
@@ -125,36 +125,16 @@ function UserRow({ account, self, now }: { account: Account; self: boolean; now:
         <TimeAgo date={account.created_at} now={now} />
       </td>
       <td className="actions">
-        {confirming ? (
-          <span className="button-row">
-            <button
-              type="button"
-              className="button button-small button-danger"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate({ id: account.id })}
-            >
-              {remove.isPending ? "Deleting…" : `Delete ${account.username}`}
-            </button>
-            <button
-              type="button"
-              className="button button-small button-ghost"
-              onClick={() => setConfirming(false)}
-            >
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="button button-small"
-            aria-label={`Delete: ${account.username}`}
-            disabled={self}
-            title={self ? selfNote : undefined}
-            onClick={() => setConfirming(true)}
-          >
-            Delete
-          </button>
-        )}
+        <ConfirmButton
+          label="Delete"
+          confirmLabel={`Delete ${account.username}`}
+          pendingLabel="Deleting…"
+          target={account.username}
+          pending={remove.isPending}
+          disabled={self}
+          title={self ? selfNote : undefined}
+          onConfirm={() => remove.mutate({ id: account.id })}
+        />
       </td>
     </tr>
   );
