@@ -1,7 +1,7 @@
 /**
  * Engine overhead: no-op sync.connection jobs per second, with all of synchub's bookkeeping
- * (payload parse, concurrency lease, run row, connection state, dead-letter checks), against bare
- * graphile-worker no-op jobs on the same database and concurrency. The syncs are no-ops because
+ * (payload parse, connection claim and provider slot, run row, connection state, the connector's
+ * setup), against bare graphile-worker no-op jobs on the same database and concurrency. The syncs are no-ops because
  * each connection's watermark is in the future: the connector has an empty range and makes no call.
  */
 import { createTaskList } from "@synchub/jobs";
@@ -71,8 +71,6 @@ export async function engineOverhead(server: BenchServer) {
       });
       // Watermark in the future: the connector's range is empty and it makes no HTTP call.
       await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
-      if (process.env.BENCH_NOQUEUE)
-        await sql`update graphile_worker._private_jobs set job_queue_id = null`.execute(db);
       const taskList = createTaskList({ db, secrets: benchSecrets.box, sync: {} });
       synchub.push(await drain(url, taskList, db));
       const { rows } = await sql<{ n: number }>`

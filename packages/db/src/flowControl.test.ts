@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireLease, releaseLeasesOf, reserveRateLimit } from "./repositories/flowControl.ts";
+import { reserveRateLimit } from "./repositories/flowControl.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
@@ -48,27 +48,5 @@ describe("shared rate limits", () => {
     const next = await reserveRateLimit(t.db, limit, 1000);
     expect(next.granted).toBe(false);
     expect(next.slot.getTime() - Date.now()).toBeGreaterThan(8_000);
-  });
-});
-
-describe("concurrency leases", () => {
-  it("grants at most the cap across workers, and frees a slot on release", async () => {
-    const key = "concurrency:openai";
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        acquireLease(i % 2 ? second : t.db, { key, holder: `job:${i}`, cap: 2, ttlMs: 60_000 }),
-      ),
-    );
-    expect(results.filter(Boolean)).toHaveLength(2);
-    const holder = `job:${results.indexOf(true)}`;
-    await releaseLeasesOf(t.db, holder);
-    expect(await acquireLease(t.db, { key, holder: "job:late", cap: 2, ttlMs: 60_000 })).toBe(true);
-  });
-
-  it("lets an expired lease (a crashed holder) go", async () => {
-    const key = "concurrency:expiring";
-    expect(await acquireLease(t.db, { key, holder: "job:crashed", cap: 1, ttlMs: 1 })).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await acquireLease(t.db, { key, holder: "job:next", cap: 1, ttlMs: 60_000 })).toBe(true);
   });
 });

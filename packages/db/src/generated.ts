@@ -49,12 +49,6 @@ export interface AuditLog {
   object_type: string;
 }
 
-export interface ConcurrencyLeases {
-  expires_at: Timestamp;
-  holder: string;
-  key: string;
-}
-
 export interface Connections {
   auth_failures: Generated<number>;
   base_url: string | null;
@@ -72,6 +66,8 @@ export interface Connections {
   status: Generated<"active" | "paused">;
   sync_error: string | null;
   sync_error_class: "transient" | "permanent" | null;
+  sync_holder: string | null;
+  sync_holder_until: Timestamp | null;
   sync_status: Generated<"pending" | "running" | "ok" | "failed">;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
@@ -160,6 +156,13 @@ export interface ProviderSettings {
   min_interval_ms: number;
   provider: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ProviderSlots {
+  held_until: Timestamp | null;
+  holder: string | null;
+  provider: string;
+  slot: number;
 }
 
 export interface QuotaAccounts {
@@ -297,7 +300,6 @@ export interface WorkerHeartbeats {
 export interface DB {
   api_tokens: ApiTokens;
   audit_log: AuditLog;
-  concurrency_leases: ConcurrencyLeases;
   connections: Connections;
   cost_rows: CostRows;
   credit_balances: CreditBalances;
@@ -307,6 +309,7 @@ export interface DB {
   job_runs: JobRuns;
   plans: Plans;
   provider_settings: ProviderSettings;
+  provider_slots: ProviderSlots;
   quota_accounts: QuotaAccounts;
   quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;

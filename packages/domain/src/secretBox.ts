@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM envelope for provider credentials at rest: "v1.<iv>.<tag>.<ciphertext>" (base64url).
@@ -13,7 +13,8 @@ export class SecretKeyError extends Error {}
 
 /** `key` is 32 bytes as base64 or hex (64 chars), e.g. from `openssl rand -base64 32`. */
 export function createSecretBox(key: string): SecretBox {
-  const keyBytes = parseKey(key);
+  // A KeyObject once, rather than raw bytes imported again by every cipher.
+  const keyBytes = createSecretKey(parseKey(key));
   return {
     seal(plaintext) {
       const iv = randomBytes(12);

@@ -84,19 +84,10 @@ export function listProviderSettings(db: Executor) {
   return db.selectFrom("provider_settings").selectAll().orderBy("provider").execute();
 }
 
-/** Takes (or renews) one of `cap` concurrent slots; false when all are held by others. */
-export async function acquireLease(
+/** Lets go of what a sync job holds: its provider slot and its connection's claim. */
+export async function releaseSyncClaims(
   db: Executor,
-  lease: { key: string; holder: string; cap: number; ttlMs: number },
-): Promise<boolean> {
-  const { rows } = await sql<{ ok: boolean }>`
-    select synchub.acquire_lease(${lease.key}, ${lease.holder}, ${lease.cap}::int, ${lease.ttlMs}::int) as ok`.execute(
-    db,
-  );
-  return rows[0]!.ok;
-}
-
-/** Releases every lease a holder (a job) has. */
-export async function releaseLeasesOf(db: Executor, holder: string): Promise<void> {
-  await db.deleteFrom("concurrency_leases").where("holder", "=", holder).execute();
+  claim: { connectionId: string; holder: string },
+): Promise<void> {
+  await sql`select synchub.release_sync_claims(${claim.connectionId}::uuid, ${claim.holder})`.execute(db);
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { createGroupCommit } from "../groupCommit.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -25,27 +26,48 @@ export interface StartedSync {
   };
 }
 
+export type BeginOutcome =
+  | StartedSync
+  | { outcome: "missing" | "paused" }
+  | { outcome: "busy"; providerIntervalMs: number | null };
+
+export interface BeginSyncInput {
+  connectionId: string;
+  /** The job's claim on the connection and its provider slot: 'job:<graphile-worker job id>'. */
+  holder: string;
+  jobId: string;
+  attempt: number;
+  trigger: string;
+  /** How long the claims hold if the job never ends them (a crash the reaper missed). */
+  ttlMs: number;
+}
+
+export interface CompleteSyncInput {
+  runId: string;
+  connectionId: string;
+  holder: string;
+  startedAt: Date;
+  nextSyncAt: Date;
+  deadLetterId: number | null;
+}
+
 /**
- * Opens a sync in one round trip (synchub.begin_sync): claims the connection and a provider slot,
- * inserts the run, marks the connection running. 'busy' keeps nothing.
+ * Opens syncs in one round trip (synchub.begin_syncs): for each, claims the connection and a
+ * provider slot, inserts the run, marks the connection running. 'busy' keeps nothing.
  */
-export async function beginSync(
-  db: Executor,
-  input: {
-    connectionId: string;
-    holder: string;
-    jobId: string;
-    attempt: number;
-    trigger: string;
-    ttlMs: number;
-  },
-): Promise<
-  StartedSync | { outcome: "missing" | "paused" } | { outcome: "busy"; providerIntervalMs: number | null }
-> {
-  const { rows } = await sql<Record<string, unknown> & { outcome: string }>`
-    select * from synchub.begin_sync(${input.connectionId}::uuid, ${input.holder}, ${input.jobId},
-      ${input.attempt}::int, ${input.trigger}, ${Math.round(input.ttlMs)}::int)`.execute(db);
-  const row = rows[0]!;
+export async function beginSyncs(db: Executor, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
+  const payload = items.map((item) => ({ ...item, ttlMs: Math.round(item.ttlMs) }));
+  const { rows } = await sql<Record<string, unknown> & { item: number }>`
+    select * from synchub.begin_syncs(${JSON.stringify(payload)}::jsonb)`.execute(db);
+  const byItem = new Map(rows.map((row) => [row.item, row]));
+  return items.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
+}
+
+export async function beginSync(db: Executor, input: BeginSyncInput): Promise<BeginOutcome> {
+  return (await beginSyncs(db, [input]))[0]!;
+}
+
+function toBeginOutcome(row: Record<string, unknown>, connectionId: string): BeginOutcome {
   if (row.outcome === "busy") {
     return { outcome: "busy", providerIntervalMs: row.provider_min_interval_ms as number | null };
   }
@@ -54,7 +76,7 @@ export async function beginSync(
     outcome: "started",
     runId: String(row.run_id),
     connection: {
-      id: input.connectionId,
+      id: connectionId,
       provider: row.provider as string,
       base_url: row.base_url as string | null,
       credentials_encrypted: row.credentials_encrypted as string,
@@ -72,18 +94,54 @@ export async function beginSync(
   };
 }
 
-/** Closes a successful sync in one round trip (synchub.complete_sync). */
-export async function completeSync(
-  db: Executor,
-  input: {
-    runId: string;
-    connectionId: string;
-    holder: string;
-    startedAt: Date;
-    nextSyncAt: Date;
-    deadLetterId: number | null;
-  },
-): Promise<void> {
-  await sql`select synchub.complete_sync(${input.runId}::bigint, ${input.connectionId}::uuid, ${input.holder},
-    ${input.startedAt}, ${input.nextSyncAt}, ${input.deadLetterId}::bigint)`.execute(db);
+/** Closes successful syncs in one round trip (synchub.complete_syncs). */
+export async function completeSyncs(db: Executor, items: readonly CompleteSyncInput[]): Promise<void> {
+  await sql`select synchub.complete_syncs(${JSON.stringify(items)}::jsonb)`.execute(db);
+}
+
+export interface SyncBookkeeper {
+  begin(input: BeginSyncInput): Promise<BeginOutcome>;
+  complete(input: CompleteSyncInput): Promise<void>;
+}
+
+/**
+ * beginSyncs and completeSyncs through group commit (see groupCommit.ts): a worker running many
+ * syncs at once opens and closes them in shared statements (synchub.begin_syncs, complete_syncs)
+ * instead of a round trip each. Should a batch fail (a deadlock with another transaction, say),
+ * its items are retried one by one, so one bad item fails only its own sync.
+ */
+export function createSyncBookkeeper(
+  db: Kysely<DB>,
+  options: { maxInFlight?: number; maxBatchSize?: number } = {},
+): SyncBookkeeper {
+  const batching = { maxInFlight: options.maxInFlight ?? 2, maxBatchSize: options.maxBatchSize ?? 50 };
+  const begin = createGroupCommit<BeginSyncInput, BeginOutcome>(
+    (items) =>
+      beginSyncs(db, items).catch((error: unknown) =>
+        items.length === 1 ? Promise.reject(error) : oneByOne(items, (item) => beginSync(db, item)),
+      ),
+    batching,
+  );
+  const complete = createGroupCommit<CompleteSyncInput, void>(
+    (items) =>
+      completeSyncs(db, items).then(
+        () => items.map(() => undefined),
+        (error: unknown) =>
+          items.length === 1 ? Promise.reject(error) : oneByOne(items, (item) => completeSyncs(db, [item])),
+      ),
+    batching,
+  );
+  return { begin, complete };
+}
+
+/** Each item on its own; a failure becomes that item's error only. */
+async function oneByOne<In, Out>(
+  items: readonly In[],
+  run: (item: In) => Promise<Out>,
+): Promise<Array<Out | Error>> {
+  return Promise.all(
+    items.map((item) =>
+      run(item).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ),
+  );
 }

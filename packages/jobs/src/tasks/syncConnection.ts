@@ -1,13 +1,14 @@
 import { type CredentialsFor, createCostsClient, ProviderError, type ProviderId } from "@synchub/connectors";
 import {
-  beginSync,
-  completeSync,
+  createSyncBookkeeper,
+  type Database,
   fileDeadLetter,
   finishRun,
   pacingLimitsOf,
   pauseRateLimit,
   recordRunProgress,
-  releaseLeasesOf,
+  releaseSyncClaims,
+  type SyncBookkeeper,
   upsertCostRows,
 } from "@synchub/db";
 import {
@@ -64,7 +65,8 @@ export async function syncConnection(
   const { db } = ctx;
   const timeoutMs = ctx.sync.timeoutMs ?? 10 * 60_000;
   const holder = `job:${helpers.job.id}`;
-  const started = await beginSync(db, {
+  const bookkeeper = bookkeeperFor(db);
+  const started = await bookkeeper.begin({
     connectionId: payload.connectionId,
     holder,
     jobId: String(helpers.job.id),
@@ -87,8 +89,18 @@ export async function syncConnection(
   const { runId, connection } = started;
   const limits = pacingLimitsOf(connection);
 
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([helpers.abortSignal, timeout]);
+  // One controller for both the worker shutting down and the sync's own time limit. (Cheaper than
+  // AbortSignal.any + AbortSignal.timeout per sync, and nothing outlives the sync.)
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort(new Error("Sync timed out"));
+  }, timeoutMs);
+  const onShutdown = () => abort.abort(helpers.abortSignal.reason);
+  if (helpers.abortSignal.aborted) onShutdown();
+  else helpers.abortSignal.addEventListener("abort", onShutdown, { once: true });
+  const signal = abort.signal;
   const startedAt = Date.now();
   let settled = false;
   try {
@@ -112,7 +124,7 @@ export async function syncConnection(
         await recordRunProgress(trx, runId, { fetched: page.length, ...written });
       });
     }
-    await completeSync(db, {
+    await bookkeeper.complete({
       runId,
       connectionId: connection.id,
       holder,
@@ -142,7 +154,7 @@ export async function syncConnection(
           .set({ sync_status: connection.sync_status === "running" ? "pending" : connection.sync_status })
           .where("id", "=", connection.id)
           .execute();
-        await releaseLeasesOf(trx, holder);
+        await releaseSyncClaims(trx, { connectionId: connection.id, holder });
       });
       settled = true;
       await reenqueue(helpers, payload, deferral.until);
@@ -153,7 +165,7 @@ export async function syncConnection(
       return { status: "deferred", runId };
     }
 
-    const failure = classify(error, timeout.aborted);
+    const failure = classify(error, timedOut);
     const retryInMs =
       failure.errorClass === "transient" ? retryDelayMs(defaultRetryPolicy, payload.attempt) : null;
     const failures = connection.consecutive_failures + 1;
@@ -209,7 +221,7 @@ export async function syncConnection(
             failure.errorClass === "transient" ? new Date(Date.now() + deadLetterAutoRetry.delayMs) : null,
         });
       }
-      await releaseLeasesOf(trx, holder);
+      await releaseSyncClaims(trx, { connectionId: connection.id, holder });
     });
     settled = true;
 
@@ -231,9 +243,22 @@ export async function syncConnection(
     });
     return { status: "failed", runId, errorClass: failure.errorClass };
   } finally {
-    // Only when the bookkeeping itself failed: the leases must not wait for their expiry.
-    if (!settled) await releaseLeasesOf(db, holder).catch(() => {});
+    clearTimeout(timer);
+    helpers.abortSignal.removeEventListener("abort", onShutdown);
+    // Only when the bookkeeping itself failed: the claims must not wait for their expiry.
+    if (!settled) await releaseSyncClaims(db, { connectionId: connection.id, holder }).catch(() => {});
   }
+}
+
+/** One bookkeeper per database pool, so all the syncs a process runs share its group commits. */
+const bookkeepers = new WeakMap<Database, SyncBookkeeper>();
+function bookkeeperFor(db: Database): SyncBookkeeper {
+  let bookkeeper = bookkeepers.get(db);
+  if (!bookkeeper) {
+    bookkeeper = createSyncBookkeeper(db);
+    bookkeepers.set(db, bookkeeper);
+  }
+  return bookkeeper;
 }
 
 /**
