@@ -4,8 +4,9 @@
  * setup), against bare graphile-worker no-op jobs on the same database and concurrency. The syncs are no-ops because
  * each connection's watermark is in the future: the connector has an empty range and makes no call.
  */
+import { createDb, createPool, type Database } from "@synchub/db";
 import { createTaskList } from "@synchub/jobs";
-import { run } from "graphile-worker";
+import { run, type TaskList } from "graphile-worker";
 import { sql } from "kysely";
 import {
   type BenchServer,
@@ -20,14 +21,16 @@ const JOBS = 2_000;
 const CONCURRENCY = 8;
 const ROUNDS = 3;
 
-async function drain(
-  url: string,
-  taskList: Parameters<typeof run>[0]["taskList"],
-  db: Parameters<typeof countJobs>[0],
-) {
+/**
+ * Drains the queue the way apps/worker runs: one pool for graphile-worker and the tasks' own
+ * queries, of the same size. `tasks` gets that pool's Kysely instance.
+ */
+async function drain(url: string, tasks: (db: Database) => TaskList, db: Database) {
+  const pool = createPool({ connectionString: url, maxConnections: CONCURRENCY * 2 + 2 });
+  const taskList = tasks(createDb(pool));
   const started = performance.now();
   const runner = await run({
-    connectionString: url,
+    pgPool: pool,
     concurrency: CONCURRENCY,
     taskList,
     logger: quietLogger,
@@ -36,10 +39,11 @@ async function drain(
   await waitUntil("the queue to drain", async () => (await countJobs(db)) === 0, 600_000);
   const seconds = (performance.now() - started) / 1000;
   await runner.stop();
+  await pool.end();
   return JOBS / seconds;
 }
 
-async function countJobs(db: import("@synchub/db").Database): Promise<number> {
+async function countJobs(db: Database): Promise<number> {
   const { rows } = await sql<{
     n: number;
   }>`select count(*)::int as n from graphile_worker._private_jobs`.execute(db);
@@ -55,7 +59,7 @@ export async function engineOverhead(server: BenchServer) {
       await sql`select graphile_worker.add_jobs(array(
         select row('bench.noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec
         from generate_series(1, ${JOBS})))`.execute(db);
-      bare.push(await drain(url, { "bench.noop": async () => {} }, db));
+      bare.push(await drain(url, () => ({ "bench.noop": async () => {} }), db));
     }
     {
       const { url, db } = await server.newDatabase();
@@ -71,8 +75,9 @@ export async function engineOverhead(server: BenchServer) {
       });
       // Watermark in the future: the connector's range is empty and it makes no HTTP call.
       await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
-      const taskList = createTaskList({ db, secrets: benchSecrets.box, sync: {} });
-      synchub.push(await drain(url, taskList, db));
+      synchub.push(
+        await drain(url, (workerDb) => createTaskList({ db: workerDb, secrets: benchSecrets.box, sync: {} }), db),
+      );
       const { rows } = await sql<{ n: number }>`
         select count(*)::int as n from synchub.sync_runs where status = 'succeeded'`.execute(db);
       if (rows[0]!.n !== JOBS)
