@@ -29,8 +29,27 @@ export function createPool(options: CreateDbOptions): pg.Pool {
   return pool;
 }
 
+const pools = new WeakMap<Database, pg.Pool>();
+
 /** A Kysely instance over synchub's schema. Pass a pool to share it with graphile-worker. */
 export function createDb(poolOrOptions: pg.Pool | CreateDbOptions): Database {
   const pool = poolOrOptions instanceof pg.Pool ? poolOrOptions : createPool(poolOrOptions);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }).withSchema("synchub");
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }).withSchema("synchub");
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * Runs a statement the database prepares once per connection (pg's named statements), for the
+ * few that every job runs: Kysely sends each query to be parsed and planned again. `name` must
+ * be unique per statement text.
+ */
+export async function queryPrepared<Row extends pg.QueryResultRow>(
+  db: Database,
+  statement: { name: string; text: string },
+  values: unknown[],
+): Promise<Row[]> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("queryPrepared needs a Database made by createDb");
+  return (await pool.query<Row>({ ...statement, values })).rows;
 }

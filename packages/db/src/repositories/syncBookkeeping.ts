@@ -1,8 +1,5 @@
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { DB } from "../generated.ts";
+import { type Database, queryPrepared } from "../client.ts";
 import { createGroupCommit } from "../groupCommit.ts";
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface StartedSync {
   outcome: "started";
@@ -55,15 +52,18 @@ export interface CompleteSyncInput {
  * Opens syncs in one round trip (synchub.begin_syncs): for each, claims the connection and a
  * provider slot, inserts the run, marks the connection running. 'busy' keeps nothing.
  */
-export async function beginSyncs(db: Executor, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
+export async function beginSyncs(db: Database, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
   const payload = items.map((item) => ({ ...item, ttlMs: Math.round(item.ttlMs) }));
-  const { rows } = await sql<Record<string, unknown> & { item: number }>`
-    select * from synchub.begin_syncs(${JSON.stringify(payload)}::jsonb)`.execute(db);
+  const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
+    db,
+    { name: "synchub.begin_syncs", text: "select * from synchub.begin_syncs($1::jsonb)" },
+    [JSON.stringify(payload)],
+  );
   const byItem = new Map(rows.map((row) => [row.item, row]));
   return items.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
 }
 
-export async function beginSync(db: Executor, input: BeginSyncInput): Promise<BeginOutcome> {
+export async function beginSync(db: Database, input: BeginSyncInput): Promise<BeginOutcome> {
   return (await beginSyncs(db, [input]))[0]!;
 }
 
@@ -95,8 +95,12 @@ function toBeginOutcome(row: Record<string, unknown>, connectionId: string): Beg
 }
 
 /** Closes successful syncs in one round trip (synchub.complete_syncs). */
-export async function completeSyncs(db: Executor, items: readonly CompleteSyncInput[]): Promise<void> {
-  await sql`select synchub.complete_syncs(${JSON.stringify(items)}::jsonb)`.execute(db);
+export async function completeSyncs(db: Database, items: readonly CompleteSyncInput[]): Promise<void> {
+  await queryPrepared(
+    db,
+    { name: "synchub.complete_syncs", text: "select synchub.complete_syncs($1::jsonb)" },
+    [JSON.stringify(items)],
+  );
 }
 
 export interface SyncBookkeeper {
@@ -111,7 +115,7 @@ export interface SyncBookkeeper {
  * its items are retried one by one, so one bad item fails only its own sync.
  */
 export function createSyncBookkeeper(
-  db: Kysely<DB>,
+  db: Database,
   options: { maxInFlight?: number; maxBatchSize?: number } = {},
 ): SyncBookkeeper {
   const batching = { maxInFlight: options.maxInFlight ?? 2, maxBatchSize: options.maxBatchSize ?? 50 };
