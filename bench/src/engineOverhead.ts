@@ -76,7 +76,11 @@ export async function engineOverhead(server: BenchServer) {
       // Watermark in the future: the connector's range is empty and it makes no HTTP call.
       await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
       synchub.push(
-        await drain(url, (workerDb) => createTaskList({ db: workerDb, secrets: benchSecrets.box, sync: {} }), db),
+        await drain(
+          url,
+          (workerDb) => createTaskList({ db: workerDb, secrets: benchSecrets.box, sync: {} }),
+          db,
+        ),
       );
       const { rows } = await sql<{ n: number }>`
         select count(*)::int as n from synchub.sync_runs where status = 'succeeded'`.execute(db);
