@@ -5,6 +5,8 @@
 --   * The connection's claim is two columns on its row, set by the update that marks it running.
 --   * A provider's concurrency cap is a set of numbered slots, taken with skip locked: starts never
 --     wait for each other, and a crashed holder's slot is free again when its claim expires.
+--   * Syncs are opened and closed any number per statement (begin_syncs, complete_syncs), so a
+--     worker running many at once shares round trips and commits between them (group commit).
 
 alter table synchub.connections
   -- The job syncing this connection ('job:<id>') and until when its claim holds if it never ends.
