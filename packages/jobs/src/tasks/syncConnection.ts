@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { type CredentialsFor, createCostsClient, ProviderError, type ProviderId } from "@synchub/connectors";
 import {
   createSyncBookkeeper,
@@ -99,7 +100,11 @@ export async function syncConnection(
   }, timeoutMs);
   const onShutdown = () => abort.abort(helpers.abortSignal.reason);
   if (helpers.abortSignal.aborted) onShutdown();
-  else helpers.abortSignal.addEventListener("abort", onShutdown, { once: true });
+  else {
+    // Every running sync of the process listens on this one signal: more than 10 is normal.
+    setMaxListeners(0, helpers.abortSignal);
+    helpers.abortSignal.addEventListener("abort", onShutdown, { once: true });
+  }
   const signal = abort.signal;
   const startedAt = Date.now();
   let settled = false;
