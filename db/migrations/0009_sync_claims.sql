@@ -124,13 +124,16 @@ begin
         outcome := 'started';
       -- No slot. A provider's slots are created on first use and when its cap is raised (together,
       -- so the highest one tells whether they all exist); a lowered cap just leaves the higher
-      -- slots unused once their holders finish.
-      elsif attempt = 1 and r.free and not exists (
-        select from synchub.provider_slots ps where ps.provider = r.provider and ps.slot = r.cap - 1
-      ) then
-        insert into synchub.provider_slots (provider, slot)
-        select r.provider, g from generate_series(0, r.cap - 1) g
-        on conflict do nothing;
+      -- slots unused once their holders finish. Then one more try, also when they exist: another
+      -- job may have created them, or freed one, since this statement's snapshot.
+      elsif attempt = 1 and r.free then
+        if not exists (
+          select from synchub.provider_slots ps where ps.provider = r.provider and ps.slot = r.cap - 1
+        ) then
+          insert into synchub.provider_slots (provider, slot)
+          select r.provider, g from generate_series(0, r.cap - 1) g
+          on conflict do nothing;
+        end if;
         continue;
       else
         -- Busy: another job is syncing this connection, or all of the provider's slots are taken.

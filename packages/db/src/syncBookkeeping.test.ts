@@ -107,6 +107,19 @@ describe("sync claims", () => {
     expect((await beginSync(t.db, input(ids[next]!, `job:c${next}`))).outcome).toBe("started");
   });
 
+  it("starts every first sync of a new provider at once while its slots are being created", async () => {
+    // Racing first syncs each find no slots; whichever creates them, the others must see them.
+    for (let round = 0; round < 5; round++) {
+      const provider = `fresh-${round}`;
+      await setCap(provider, 8);
+      const ids = await newConnections(provider, 8);
+      const results = await Promise.all(
+        ids.map((id, i) => beginSync(i % 2 ? second : t.db, input(id, `job:f${round}-${i}`))),
+      );
+      expect(outcomes(results)).toEqual(Array(8).fill("started"));
+    }
+  });
+
   it("runs one sync of a connection at a time; the same job asking again (a retry after a crash) gets it", async () => {
     await setCap("single", 10);
     const [id] = await newConnections("single", 1);

