@@ -8,6 +8,7 @@ import { createDb, createPool, type Database } from "@synchub/db";
 import { createTaskList } from "@synchub/jobs";
 import { run, type TaskList } from "graphile-worker";
 import { sql } from "kysely";
+import { cpuSince, sampleCpu } from "./cpu.ts";
 import {
   type BenchServer,
   benchSecrets,
@@ -28,6 +29,7 @@ const ROUNDS = 3;
 async function drain(url: string, tasks: (db: Database) => TaskList, db: Database) {
   const pool = createPool({ connectionString: url, maxConnections: CONCURRENCY * 2 + 2 });
   const taskList = tasks(createDb(pool));
+  const cpu = sampleCpu();
   const started = performance.now();
   const runner = await run({
     pgPool: pool,
@@ -38,9 +40,25 @@ async function drain(url: string, tasks: (db: Database) => TaskList, db: Databas
   });
   await waitUntil("the queue to drain", async () => (await countJobs(db)) === 0, 600_000);
   const seconds = (performance.now() - started) / 1000;
+  const used = cpuSince(cpu);
   await runner.stop();
   await pool.end();
-  return JOBS / seconds;
+  return {
+    jobsPerSecond: JOBS / seconds,
+    nodeMsPerJob: used.nodeMs / JOBS,
+    postgresMsPerJob: used.postgresMs / JOBS,
+  };
+}
+
+type Drained = Awaited<ReturnType<typeof drain>>;
+
+/** Median rate, and median CPU per job of Node and of the Postgres processes. */
+function summary(rounds: Drained[]) {
+  return {
+    rate: median(rounds.map((r) => r.jobsPerSecond)),
+    rates: rounds.map((r) => r.jobsPerSecond.toFixed(0)).join("/"),
+    cpu: `CPU per job: Node ${median(rounds.map((r) => r.nodeMsPerJob)).toFixed(2)} ms, Postgres ${median(rounds.map((r) => r.postgresMsPerJob)).toFixed(2)} ms`,
+  };
 }
 
 async function countJobs(db: Database): Promise<number> {
@@ -51,15 +69,15 @@ async function countJobs(db: Database): Promise<number> {
 }
 
 export async function engineOverhead(server: BenchServer) {
-  const bare: number[] = [];
-  const synchub: number[] = [];
+  const bareRounds: Drained[] = [];
+  const synchubRounds: Drained[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     {
       const { url, db } = await server.newDatabase();
       await sql`select graphile_worker.add_jobs(array(
         select row('bench.noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec
         from generate_series(1, ${JOBS})))`.execute(db);
-      bare.push(await drain(url, () => ({ "bench.noop": async () => {} }), db));
+      bareRounds.push(await drain(url, () => ({ "bench.noop": async () => {} }), db));
     }
     {
       const { url, db } = await server.newDatabase();
@@ -75,7 +93,7 @@ export async function engineOverhead(server: BenchServer) {
       });
       // Watermark in the future: the connector's range is empty and it makes no HTTP call.
       await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
-      synchub.push(
+      synchubRounds.push(
         await drain(
           url,
           (workerDb) => createTaskList({ db: workerDb, secrets: benchSecrets.box, sync: {} }),
@@ -88,14 +106,16 @@ export async function engineOverhead(server: BenchServer) {
         throw new Error(`engine overhead: expected ${JOBS} succeeded runs, got ${rows[0]!.n}`);
     }
   }
-  const ratio = median(synchub) / median(bare);
+  const synchub = summary(synchubRounds);
+  const bare = summary(bareRounds);
+  const ratio = synchub.rate / bare.rate;
   return {
     name: "engine overhead",
-    figure: `${median(synchub).toFixed(0)} sync.connection jobs/s`,
-    reference: `${median(bare).toFixed(0)} bare graphile-worker no-op jobs/s`,
+    figure: `${synchub.rate.toFixed(0)} sync.connection jobs/s`,
+    reference: `${bare.rate.toFixed(0)} bare graphile-worker no-op jobs/s`,
     ratio,
     target: "ratio >= 0.5",
     ok: ratio >= 0.5,
-    detail: `${JOBS} jobs, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds each; synchub ${synchub.map((v) => v.toFixed(0)).join("/")}, bare ${bare.map((v) => v.toFixed(0)).join("/")}`,
+    detail: `${JOBS} jobs, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds each; synchub ${synchub.rates} (${synchub.cpu}), bare ${bare.rates} (${bare.cpu})`,
   };
 }
