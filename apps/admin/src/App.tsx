@@ -140,7 +140,7 @@ function Shell({ user }: { user: User }) {
           {route.page === "schedule" ? <ScheduleDetailPage id={route.id} user={user} /> : null}
           {route.page === "dead-letters" ? <DeadLettersPage user={user} /> : null}
           {route.page === "rate-limits" ? <RateLimitsPage user={user} /> : null}
-          {route.page === "credits" ? <CreditsPage /> : null}
+          {route.page === "credits" ? <CreditsPage user={user} /> : null}
           {route.page === "audit" ? <AuditPage /> : null}
           {route.page === "users" ? <UsersPage user={user} /> : null}
           {route.page === "tokens" ? <TokensPage user={user} /> : null}

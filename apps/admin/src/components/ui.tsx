@@ -141,17 +141,19 @@ export function ConfirmButton({
   onConfirm: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
-  if (!confirming) {
+  // Confirming runs the action once and goes back to the plain button, which shows the progress:
+  // a button still asking "confirm" after the action ran invites running it twice.
+  if (!confirming || pending) {
     return (
       <button
         type="button"
         className="button button-small"
         aria-label={`${label}: ${target}`}
-        disabled={disabled}
+        disabled={disabled || pending}
         title={title}
         onClick={() => setConfirming(true)}
       >
-        {label}
+        {pending ? pendingLabel : label}
       </button>
     );
   }
@@ -160,10 +162,12 @@ export function ConfirmButton({
       <button
         type="button"
         className="button button-small button-danger"
-        disabled={pending}
-        onClick={onConfirm}
+        onClick={() => {
+          setConfirming(false);
+          onConfirm();
+        }}
       >
-        {pending ? pendingLabel : confirmLabel}
+        {confirmLabel}
       </button>
       <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(false)}>
         Cancel

@@ -1,9 +1,19 @@
 import type { AppRouter } from "@synchub/api";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import { useState } from "react";
+import {
+  ActionNote,
+  Badge,
+  ConfirmButton,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { count, duration, exactTime, useNow } from "../format.ts";
-import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
+import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type CreditRun = Awaited<ReturnType<Client["credits"]["runs"]["query"]>>[number];
@@ -35,9 +45,10 @@ const columns = {
   ],
 } as const;
 
-export function CreditsPage() {
+export function CreditsPage({ user }: { user: User }) {
   const trpc = useTRPC();
   const now = useNow();
+  const canOperate = user.role !== "viewer";
   const runs = useQuery({
     ...trpc.credits.runs.queryOptions({ limit: 200 }),
     refetchInterval: LIVE_INTERVAL_MS,
@@ -128,6 +139,7 @@ export function CreditsPage() {
       <h2 id="near-limit-heading" className="section-heading">
         Quotas: users near their limit
       </h2>
+      <QuotaResetAll canOperate={canOperate} />
       {nearLimit.isError ? (
         <ErrorBanner>Could not load quota usage: {errorMessage(nearLimit.error)}</ErrorBanner>
       ) : nearLimit.isPending ? (
@@ -137,7 +149,7 @@ export function CreditsPage() {
           Users show up here once they use {NEAR_LIMIT_PERCENT} % of a daily, monthly or storage quota.
         </EmptyState>
       ) : (
-        <NearLimitTable rows={nearLimit.data} />
+        <NearLimitTable rows={nearLimit.data} canOperate={canOperate} />
       )}
 
       <h2 id="queue-stats-heading" className="section-heading">
@@ -164,7 +176,71 @@ function formatAmount(metric: NearLimit["metric"], value: number): string {
   return gib >= 1 ? `${gib.toFixed(gib >= 100 ? 0 : 1)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
 }
 
-function NearLimitTable({ rows }: { rows: NearLimit[] }) {
+/** Manual reset of everyone's counters (SPEC S5): the daily and monthly resets, now. Audited. */
+function QuotaResetAll({ canOperate }: { canOperate: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<string | null>(null);
+  const reset = useMutation(
+    trpc.quotas.reset.mutationOptions({
+      onSuccess: async ({ reset: accounts }) => {
+        setNotice(`Counters reset for ${count(accounts)} account${accounts === 1 ? "" : "s"}`);
+        await queryClient.invalidateQueries({ queryKey: trpc.quotas.pathKey() });
+      },
+      onError: () => setNotice(null),
+    }),
+  );
+  return (
+    <div className="section-bar">
+      <p className="muted">
+        Daily counters reset at 00:05 UTC, monthly ones on the 1st at 00:10 UTC.
+        {canOperate ? null : " Resetting by hand needs the operator role."}
+      </p>
+      {canOperate ? (
+        <div className="section-bar-actions">
+          <ConfirmButton
+            label="Reset all quotas"
+            confirmLabel="Reset every user's counters"
+            pendingLabel="Resetting…"
+            target="all users"
+            pending={reset.isPending}
+            onConfirm={() => reset.mutate({})}
+          />
+          <ActionNote error={reset.error ? errorMessage(reset.error) : null} notice={notice} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Manual reset of one user's counters, every metric. Audited. */
+function QuotaResetUser({ userRef }: { userRef: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const reset = useMutation(
+    trpc.quotas.reset.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.quotas.pathKey() }),
+    }),
+  );
+  return (
+    <>
+      <ConfirmButton
+        label="Reset"
+        confirmLabel="Reset counters"
+        pendingLabel="Resetting…"
+        target={userRef}
+        pending={reset.isPending}
+        onConfirm={() => reset.mutate({ userRef })}
+      />
+      <ActionNote error={reset.error ? errorMessage(reset.error) : null} notice={null} />
+    </>
+  );
+}
+
+function NearLimitTable({ rows, canOperate }: { rows: NearLimit[]; canOperate: boolean }) {
+  // A user near two limits has two rows; their reset button goes on the first.
+  const firstRowOf = new Map<string, string>();
+  for (const row of rows) if (!firstRowOf.has(row.userRef)) firstRowOf.set(row.userRef, row.metric);
   return (
     <div className="table-wrap">
       <table aria-labelledby="near-limit-heading">
@@ -177,6 +253,11 @@ function NearLimitTable({ rows }: { rows: NearLimit[] }) {
             <th scope="col" className="num">
               Percent
             </th>
+            {canOperate ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -208,6 +289,13 @@ function NearLimitTable({ rows }: { rows: NearLimit[] }) {
                   {row.percent.toFixed(row.percent % 1 === 0 ? 0 : 1)} %{" "}
                   <Badge value={critical ? "critical" : "warning"} tone={critical ? "danger" : "warning"} />
                 </td>
+                {canOperate ? (
+                  <td>
+                    {firstRowOf.get(row.userRef) === row.metric ? (
+                      <QuotaResetUser userRef={row.userRef} />
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             );
           })}
