@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useState } from "react";
+import { type ReactNode, useEffect, useId, useState } from "react";
 import { exactTime, fromNow } from "../format.ts";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger" | "accent";
@@ -174,6 +174,17 @@ export function ConfirmButton({
       </button>
     </span>
   );
+}
+
+/** A short-lived message (e.g. "Sync queued"): it clears itself `ms` after it was last set. */
+export function useFlashNotice(ms = 4_000): [string | null, (notice: string | null) => void] {
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), ms);
+    return () => clearTimeout(timer);
+  }, [notice, ms]);
+  return [notice, setNotice];
 }
 
 /** The outcome under a row's action buttons: the error if the last action failed, else its notice. */

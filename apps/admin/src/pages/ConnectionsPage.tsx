@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue, useEffect, useId, useState } from "react";
+import { useDeferredValue, useId, useState } from "react";
 import {
   ActionNote,
   Badge,
@@ -9,6 +9,7 @@ import {
   PageHeader,
   SelectField,
   TimeAgo,
+  useFlashNotice,
 } from "../components/ui.tsx";
 import { useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
@@ -201,7 +202,7 @@ function ConnectionRow({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFlashNotice();
   const label = `${connection.tenant_name} / ${connection.name}`;
 
   const refresh = async () => {
@@ -220,12 +221,6 @@ function ConnectionRow({
   );
   const pause = useMutation(trpc.connections.pause.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.connections.resume.mutationOptions({ onSuccess: refresh }));
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 4_000);
-    return () => clearTimeout(timer);
-  }, [notice]);
 
   const paused = connection.status === "paused";
   const busy = syncNow.isPending || pause.isPending || resume.isPending;

@@ -1,7 +1,6 @@
 import type { AppRouter } from "@synchub/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
-import { useState } from "react";
 import {
   ActionNote,
   Badge,
@@ -11,6 +10,7 @@ import {
   Loading,
   PageHeader,
   TimeAgo,
+  useFlashNotice,
 } from "../components/ui.tsx";
 import { count, duration, exactTime, useNow } from "../format.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
@@ -180,7 +180,7 @@ function formatAmount(metric: NearLimit["metric"], value: number): string {
 function QuotaResetAll({ canOperate }: { canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFlashNotice();
   const reset = useMutation(
     trpc.quotas.reset.mutationOptions({
       onSuccess: async ({ reset: accounts }) => {

@@ -1,7 +1,7 @@
 import type { AppRouter } from "@synchub/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
-import { Fragment, useEffect, useId, useState } from "react";
+import { Fragment, useId, useState } from "react";
 import { ReasonForm } from "../components/ReasonForm.tsx";
 import {
   Badge,
@@ -11,6 +11,7 @@ import {
   PageHeader,
   TimeAgo,
   type Tone,
+  useFlashNotice,
 } from "../components/ui.tsx";
 import { count, exactTime, useNow } from "../format.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
@@ -47,7 +48,7 @@ export function DeadLettersPage({ user }: { user: User }) {
   const now = useNow();
   const statusId = useId();
   const [status, setStatus] = useState<LetterStatus | "">("open");
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFlashNotice(8_000);
   const canOperate = user.role !== "viewer";
 
   const groups = useQuery({
@@ -64,12 +65,6 @@ export function DeadLettersPage({ user }: { user: User }) {
   // Dead letters carry a connection id only; the names come from the connections list.
   const connections = useQuery(trpc.connections.list.queryOptions());
   const names = new Map((connections.data ?? []).map((c) => [c.id, `${c.tenant_name} / ${c.name}`]));
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 8_000);
-    return () => clearTimeout(timer);
-  }, [notice]);
 
   const groupRows = groups.data ?? [];
   const openTotal = groupRows.reduce((sum, group) => sum + Number(group.count), 0);

@@ -1,7 +1,7 @@
 import type { AppRouter } from "@synchub/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
-import { type FormEvent, type ReactNode, useDeferredValue, useEffect, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useDeferredValue, useId, useState } from "react";
 import {
   ActionNote,
   Badge,
@@ -11,6 +11,7 @@ import {
   PageHeader,
   TimeAgo,
   type Tone,
+  useFlashNotice,
 } from "../components/ui.tsx";
 import { exactTime, useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
@@ -133,7 +134,7 @@ function EnabledBadge({ enabled }: { enabled: boolean }) {
 function ScheduleActions({ schedule, user, small }: { schedule: Schedule; user: User; small?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useFlashNotice();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
   const runNow = useMutation(
     trpc.schedules.runNow.mutationOptions({
@@ -145,12 +146,6 @@ function ScheduleActions({ schedule, user, small }: { schedule: Schedule; user: 
   );
   const pause = useMutation(trpc.schedules.pause.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.schedules.resume.mutationOptions({ onSuccess: refresh }));
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 4_000);
-    return () => clearTimeout(timer);
-  }, [notice]);
 
   const canOperate = user.role !== "viewer";
   const readOnly = canOperate ? undefined : "Needs the operator role";
