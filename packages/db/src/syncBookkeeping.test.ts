@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database } from "./client.ts";
-import { releaseSyncClaims } from "./repositories/flowControl.ts";
 import {
   type BeginOutcome,
   type BeginSyncInput,
   beginSync,
   completeSyncs,
   createSyncBookkeeper,
+  releaseSyncClaims,
 } from "./repositories/syncBookkeeping.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 

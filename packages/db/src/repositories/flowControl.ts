@@ -83,11 +83,3 @@ export async function updateProviderSettings(
 export function listProviderSettings(db: Executor) {
   return db.selectFrom("provider_settings").selectAll().orderBy("provider").execute();
 }
-
-/** Lets go of what a sync job holds: its provider slot and its connection's claim. */
-export async function releaseSyncClaims(
-  db: Executor,
-  claim: { connectionId: string; holder: string },
-): Promise<void> {
-  await sql`select synchub.release_sync_claims(${claim.connectionId}::uuid, ${claim.holder})`.execute(db);
-}

@@ -1,4 +1,6 @@
+import { type Kysely, sql, type Transaction } from "kysely";
 import { type Database, queryPrepared } from "../client.ts";
+import type { DB } from "../generated.ts";
 import { createGroupCommit } from "../groupCommit.ts";
 
 export interface StartedSync {
@@ -101,6 +103,17 @@ export async function completeSyncs(db: Database, items: readonly CompleteSyncIn
     { name: "synchub.complete_syncs", text: "select synchub.complete_syncs($1::jsonb)" },
     [JSON.stringify(items)],
   );
+}
+
+/**
+ * Lets go of what a sync job holds, its provider slot and its connection's claim, when the sync
+ * ends other than by completeSyncs (deferred, failed). Runs inside the caller's transaction.
+ */
+export async function releaseSyncClaims(
+  db: Kysely<DB> | Transaction<DB>,
+  claim: { connectionId: string; holder: string },
+): Promise<void> {
+  await sql`select synchub.release_sync_claims(${claim.connectionId}::uuid, ${claim.holder})`.execute(db);
 }
 
 export interface SyncBookkeeper {
