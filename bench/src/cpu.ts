@@ -19,7 +19,11 @@ export function cpuSince(start: CpuSample): CpuSample {
   return { nodeMs: now.nodeMs - start.nodeMs, postgresMs: now.postgresMs - start.postgresMs };
 }
 
-/** utime + stime of every process named "postgres"; a backend that exited meanwhile is not counted. */
+/**
+ * utime + stime of every process named "postgres", plus the time of its exited children (cutime +
+ * cstime), so backends that exit meanwhile (the pool closes idle clients) still count: the
+ * postmaster collects theirs when it reaps them.
+ */
 function postgresCpuMs(): number {
   let ticks = 0;
   let pids: string[];
@@ -31,9 +35,9 @@ function postgresCpuMs(): number {
   for (const pid of pids) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
-      // Fields after the command name: utime and stime are the 12th and 13th (in clock ticks).
+      // Fields after the command name: utime, stime, cutime and cstime are the 12th to 15th (in clock ticks).
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended between listing and reading.
     }

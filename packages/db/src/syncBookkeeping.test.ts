@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database } from "./client.ts";
 import {
@@ -77,6 +78,15 @@ describe("sync claims", () => {
       .where("connection_id", "in", ids)
       .execute();
     expect(runs).toHaveLength(2);
+    // ...and the connections that did not start are as they were: not running, not claimed.
+    const notStarted = ids.filter((_, i) => results[i]!.outcome === "busy");
+    const states = await t.db
+      .selectFrom("connections")
+      .select(["sync_status", "sync_holder"])
+      .distinct()
+      .where("id", "in", notStarted)
+      .execute();
+    expect(states).toEqual([{ sync_status: "pending", sync_holder: null }]);
 
     const done = results.findIndex((result) => result.outcome === "started");
     const waiting = results.findIndex((result) => result.outcome === "busy");
@@ -87,6 +97,8 @@ describe("sync claims", () => {
         runId: started.runId,
         connectionId: ids[done]!,
         holder: `job:c${done}`,
+        provider: "capped",
+        slot: started.slot,
         startedAt: new Date(),
         nextSyncAt: new Date(Date.now() + 3_600_000),
         deadLetterId: null,
@@ -177,6 +189,8 @@ describe("group commit", () => {
               runId: result.runId,
               connectionId: ids[i]!,
               holder: `job:b${i}`,
+              provider: "batched",
+              slot: result.slot,
               startedAt: new Date(),
               nextSyncAt: new Date(Date.now() + 3_600_000),
               deadLetterId: null,
@@ -198,6 +212,48 @@ describe("group commit", () => {
       .where("holder", "is not", null)
       .execute();
     expect(held).toEqual([]);
+  });
+
+  it("closes before it opens in a shared statement: a slot freed by one sync goes to the next", async () => {
+    await setCap("handover", 1);
+    const [a, b] = await newConnections("handover", 2);
+    const first = await beginSync(t.db, input(a!, "job:h1"));
+    if (first.outcome !== "started") throw new Error(`expected started, got ${first.outcome}`);
+    const bookkeeper = createSyncBookkeeper(t.db, { maxInFlight: 1 });
+    // Asked in the same tick, the begin first: one batch, in which the completion still goes first.
+    const [next] = await Promise.all([
+      bookkeeper.begin(input(b!, "job:h2")),
+      bookkeeper.complete({
+        runId: first.runId,
+        connectionId: a!,
+        holder: "job:h1",
+        provider: "handover",
+        slot: first.slot,
+        startedAt: new Date(),
+        nextSyncAt: new Date(Date.now() + 3_600_000),
+        deadLetterId: null,
+      }),
+    ]);
+    expect(next.outcome).toBe("started");
+  });
+
+  it("frees the slot of a sync whose completion does not name it (begun before the upgrade)", async () => {
+    await setCap("legacy", 1);
+    const [a, b] = await newConnections("legacy", 2);
+    const started = await beginSync(t.db, input(a!, "job:l1"));
+    if (started.outcome !== "started") throw new Error(`expected started, got ${started.outcome}`);
+    // The completion as 0009's workers sent it: no provider, no slot.
+    await sql`select synchub.complete_syncs(${JSON.stringify([
+      {
+        runId: started.runId,
+        connectionId: a,
+        holder: "job:l1",
+        startedAt: new Date(),
+        nextSyncAt: new Date(Date.now() + 3_600_000),
+        deadLetterId: null,
+      },
+    ])}::jsonb)`.execute(t.db);
+    expect((await beginSync(t.db, input(b!, "job:l2"))).outcome).toBe("started");
   });
 
   it("fails only the bad item of a batch; the others go through one by one", async () => {

@@ -6,6 +6,8 @@ import { createGroupCommit } from "../groupCommit.ts";
 export interface StartedSync {
   outcome: "started";
   runId: string;
+  /** The provider slot this sync holds, freed by completeSyncs. */
+  slot: number;
   connection: {
     id: string;
     provider: string;
@@ -45,6 +47,9 @@ export interface CompleteSyncInput {
   runId: string;
   connectionId: string;
   holder: string;
+  /** The provider slot the sync holds (StartedSync's provider and slot). */
+  provider: string;
+  slot: number;
   startedAt: Date;
   nextSyncAt: Date;
   deadLetterId: number | null;
@@ -55,7 +60,7 @@ export interface CompleteSyncInput {
  * provider slot, inserts the run, marks the connection running. 'busy' keeps nothing.
  */
 export async function beginSyncs(db: Database, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
-  const payload = items.map((item) => ({ ...item, ttlMs: Math.round(item.ttlMs) }));
+  const payload = items.map(withWholeTtl);
   const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
     db,
     { name: "synchub.begin_syncs", text: "select * from synchub.begin_syncs($1::jsonb)" },
@@ -63,6 +68,11 @@ export async function beginSyncs(db: Database, items: readonly BeginSyncInput[])
   );
   const byItem = new Map(rows.map((row) => [row.item, row]));
   return items.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
+}
+
+/** begin_syncs takes the time limit in whole milliseconds. */
+function withWholeTtl(item: BeginSyncInput): BeginSyncInput {
+  return { ...item, ttlMs: Math.round(item.ttlMs) };
 }
 
 export async function beginSync(db: Database, input: BeginSyncInput): Promise<BeginOutcome> {
@@ -77,6 +87,7 @@ function toBeginOutcome(row: Record<string, unknown>, connectionId: string): Beg
   return {
     outcome: "started",
     runId: String(row.run_id),
+    slot: row.slot as number,
     connection: {
       id: connectionId,
       provider: row.provider as string,
@@ -116,39 +127,67 @@ export async function releaseSyncClaims(
   await sql`select synchub.release_sync_claims(${claim.connectionId}::uuid, ${claim.holder})`.execute(db);
 }
 
+/**
+ * Closes and opens syncs in one round trip (synchub.sync_bookkeeping): the completions first, so
+ * the slots they free can go to the syncs opened after them.
+ */
+export async function syncBookkeeping(
+  db: Database,
+  completions: readonly CompleteSyncInput[],
+  begins: readonly BeginSyncInput[],
+): Promise<BeginOutcome[]> {
+  const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
+    db,
+    {
+      name: "synchub.sync_bookkeeping",
+      text: "select * from synchub.sync_bookkeeping($1::jsonb, $2::jsonb)",
+    },
+    [JSON.stringify(completions), JSON.stringify(begins.map(withWholeTtl))],
+  );
+  const byItem = new Map(rows.map((row) => [row.item, row]));
+  return begins.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
+}
+
 export interface SyncBookkeeper {
   begin(input: BeginSyncInput): Promise<BeginOutcome>;
   complete(input: CompleteSyncInput): Promise<void>;
 }
 
+type BookkeepingItem = { begin: BeginSyncInput } | { complete: CompleteSyncInput };
+
 /**
- * beginSyncs and completeSyncs through group commit (see groupCommit.ts): a worker running many
- * syncs at once opens and closes them in shared statements (synchub.begin_syncs, complete_syncs)
- * instead of a round trip each. Should a batch fail (a deadlock with another transaction, say),
- * its items are retried one by one, so one bad item fails only its own sync.
+ * Opening and closing syncs through group commit (see groupCommit.ts): a worker running many
+ * syncs at once sends the begins and completions that wait together in one statement
+ * (synchub.sync_bookkeeping) instead of a round trip each. Should a batch fail (a deadlock with
+ * another transaction, say), its items are retried one by one, so one bad item fails only its
+ * own sync.
  */
 export function createSyncBookkeeper(
   db: Database,
   options: { maxInFlight?: number; maxBatchSize?: number } = {},
 ): SyncBookkeeper {
-  const batching = { maxInFlight: options.maxInFlight ?? 2, maxBatchSize: options.maxBatchSize ?? 50 };
-  const begin = createGroupCommit<BeginSyncInput, BeginOutcome>(
+  const run = async (items: readonly BookkeepingItem[]): Promise<Array<BeginOutcome | undefined>> => {
+    const completions: CompleteSyncInput[] = [];
+    const begins: BeginSyncInput[] = [];
+    for (const item of items) {
+      if ("begin" in item) begins.push(item.begin);
+      else completions.push(item.complete);
+    }
+    const started = await syncBookkeeping(db, completions, begins);
+    let next = 0;
+    return items.map((item) => ("begin" in item ? started[next++] : undefined));
+  };
+  const bookkeeping = createGroupCommit<BookkeepingItem, BeginOutcome | undefined>(
     (items) =>
-      beginSyncs(db, items).catch((error: unknown) =>
-        items.length === 1 ? Promise.reject(error) : oneByOne(items, (item) => beginSync(db, item)),
+      run(items).catch((error: unknown) =>
+        items.length === 1 ? Promise.reject(error) : oneByOne(items, async (item) => (await run([item]))[0]),
       ),
-    batching,
+    { maxInFlight: options.maxInFlight ?? 2, maxBatchSize: options.maxBatchSize ?? 50 },
   );
-  const complete = createGroupCommit<CompleteSyncInput, void>(
-    (items) =>
-      completeSyncs(db, items).then(
-        () => items.map(() => undefined),
-        (error: unknown) =>
-          items.length === 1 ? Promise.reject(error) : oneByOne(items, (item) => completeSyncs(db, [item])),
-      ),
-    batching,
-  );
-  return { begin, complete };
+  return {
+    begin: async (input) => (await bookkeeping({ begin: input }))!,
+    complete: async (input) => void (await bookkeeping({ complete: input })),
+  };
 }
 
 /** Each item on its own; a failure becomes that item's error only. */

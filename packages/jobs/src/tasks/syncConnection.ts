@@ -87,7 +87,7 @@ export async function syncConnection(
     }
     return { status: "skipped" };
   }
-  const { runId, connection } = started;
+  const { runId, slot, connection } = started;
   const limits = pacingLimitsOf(connection);
 
   // One controller for both the worker shutting down and the sync's own time limit. (Cheaper than
@@ -133,6 +133,8 @@ export async function syncConnection(
       runId,
       connectionId: connection.id,
       holder,
+      provider: connection.provider,
+      slot,
       startedAt: new Date(startedAt),
       nextSyncAt: new Date(
         Date.now() + tierIntervalMs[connection.tier] + syncJitterMs(tierIntervalMs[connection.tier]),
