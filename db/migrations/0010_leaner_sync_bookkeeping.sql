@@ -1,13 +1,13 @@
 -- Leaner sync bookkeeping (bench/, "engine overhead"); same answers as 0009's functions.
 --   * begin_syncs claims a free connection with the update that marks it running (no separate
 --     locking read), then takes a provider slot and inserts the run: three plain statements per
---     sync. A plain statement costs a fraction of 0009's one statement with four CTEs, whose
---     executor start-up was most of a no-op sync's database time.
+--     sync instead of 0009's one statement with four CTEs, whose executor start-up cost more.
 --   * begin_syncs answers the slot a started sync holds, and complete_syncs frees it by its key:
 --     0009 looked slots up by holder, and on small tables the planner scanned provider_slots and
 --     sync_runs whole for every batch.
---   * sync_bookkeeping closes and opens syncs in one call, so a busy worker sends one statement
---     where it sent two.
+--   * sync_bookkeeping closes and opens syncs in one call, so a busy worker's closings and
+--     openings share statements (about 0.74 per sync in the benchmark, 0.87 before).
+-- Together: Postgres CPU per no-op sync 1.32 to 1.39 ms, against 1.60 to 1.84 ms with 0009.
 
 drop function synchub.begin_syncs(jsonb);
 drop function synchub.complete_syncs(jsonb);
