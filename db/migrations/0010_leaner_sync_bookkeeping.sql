@@ -68,11 +68,8 @@ begin
     returning conn.provider, conn.base_url, conn.credentials_encrypted, previous.sync_status,
               conn.last_synced_at, conn.consecutive_failures, conn.auth_failures,
               conn.pacing_min_interval_ms, conn.pacing_hourly_cap, t.tier,
-              (select ps.min_interval_ms from synchub.provider_settings ps where ps.provider = conn.provider)
-                as ps_interval,
-              (select ps.hourly_cap from synchub.provider_settings ps where ps.provider = conn.provider) as ps_cap,
-              (select ps.max_concurrency from synchub.provider_settings ps where ps.provider = conn.provider)
-                as ps_concurrency
+              -- The provider's settings row, or null when it has none (an update cannot outer-join).
+              (select ps from synchub.provider_settings ps where ps.provider = conn.provider) as ps
       into c;
 
     if not found then
@@ -93,7 +90,7 @@ begin
       continue;
     end if;
 
-    cap := coalesce(c.ps_concurrency, 4);
+    cap := coalesce((c.ps).max_concurrency, 4);
     for attempt in 1..2 loop
       update synchub.provider_slots s set holder = i.holder, held_until = claim_until
        where (s.provider, s.slot) = (
@@ -121,7 +118,7 @@ begin
          set sync_status = c.sync_status, sync_holder = null, sync_holder_until = null
        where id = i."connectionId" and sync_holder = i.holder;
       outcome := 'busy';
-      provider_min_interval_ms := c.ps_interval;
+      provider_min_interval_ms := (c.ps).min_interval_ms;
       return next;
       continue;
     end if;
@@ -134,8 +131,8 @@ begin
     previous_sync_status := c.sync_status; last_synced_at := c.last_synced_at;
     consecutive_failures := c.consecutive_failures; auth_failures := c.auth_failures;
     pacing_min_interval_ms := c.pacing_min_interval_ms; pacing_hourly_cap := c.pacing_hourly_cap;
-    tier := c.tier; provider_min_interval_ms := c.ps_interval; provider_hourly_cap := c.ps_cap;
-    provider_max_concurrency := c.ps_concurrency;
+    tier := c.tier; provider_min_interval_ms := (c.ps).min_interval_ms;
+    provider_hourly_cap := (c.ps).hourly_cap; provider_max_concurrency := (c.ps).max_concurrency;
     return next;
   end loop;
 end

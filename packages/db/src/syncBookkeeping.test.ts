@@ -132,6 +132,16 @@ describe("sync claims", () => {
     }
   });
 
+  it("runs at most 4 syncs at once of a provider that has no settings row", async () => {
+    const ids = await newConnections("unconfigured", 6);
+    const results = await Promise.all(ids.map((id, i) => beginSync(t.db, input(id, `job:u${i}`))));
+    expect(outcomes(results).filter((o) => o === "started")).toHaveLength(4);
+    expect(results.find((result) => result.outcome === "busy")).toEqual({
+      outcome: "busy",
+      providerIntervalMs: null,
+    });
+  });
+
   it("runs one sync of a connection at a time; the same job asking again (a retry after a crash) gets it", async () => {
     await setCap("single", 10);
     const [id] = await newConnections("single", 1);

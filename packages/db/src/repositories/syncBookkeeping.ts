@@ -56,21 +56,14 @@ export interface CompleteSyncInput {
 }
 
 /**
- * Opens syncs in one round trip (synchub.begin_syncs): for each, claims the connection and a
+ * Opens syncs in one round trip (synchub.sync_bookkeeping): for each, claims the connection and a
  * provider slot, inserts the run, marks the connection running. 'busy' keeps nothing.
  */
 export async function beginSyncs(db: Database, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
-  const payload = items.map(withWholeTtl);
-  const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
-    db,
-    { name: "synchub.begin_syncs", text: "select * from synchub.begin_syncs($1::jsonb)" },
-    [JSON.stringify(payload)],
-  );
-  const byItem = new Map(rows.map((row) => [row.item, row]));
-  return items.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
+  return syncBookkeeping(db, [], items);
 }
 
-/** begin_syncs takes the time limit in whole milliseconds. */
+/** synchub.begin_syncs takes the time limit in whole milliseconds. */
 function withWholeTtl(item: BeginSyncInput): BeginSyncInput {
   return { ...item, ttlMs: Math.round(item.ttlMs) };
 }
@@ -107,13 +100,9 @@ function toBeginOutcome(row: Record<string, unknown>, connectionId: string): Beg
   };
 }
 
-/** Closes successful syncs in one round trip (synchub.complete_syncs). */
+/** Closes successful syncs in one round trip: their runs, their connections' state, their claims. */
 export async function completeSyncs(db: Database, items: readonly CompleteSyncInput[]): Promise<void> {
-  await queryPrepared(
-    db,
-    { name: "synchub.complete_syncs", text: "select synchub.complete_syncs($1::jsonb)" },
-    [JSON.stringify(items)],
-  );
+  await syncBookkeeping(db, items, []);
 }
 
 /**
