@@ -19,7 +19,8 @@ import {
 } from "./harness.ts";
 
 const JOBS = 3_000;
-const CONCURRENCY = 8;
+/** Syncs at once on both sides; `BENCH_CONCURRENCY=16 pnpm bench overhead` measures another point. */
+const CONCURRENCY = benchConcurrency(process.env.BENCH_CONCURRENCY);
 const ROUNDS = 5;
 
 /**
@@ -59,6 +60,14 @@ function summary(rounds: Drained[]) {
     rates: rounds.map((r) => r.jobsPerSecond.toFixed(0)).join("/"),
     cpu: `CPU per job: Node ${median(rounds.map((r) => r.nodeMsPerJob)).toFixed(2)} ms, Postgres ${median(rounds.map((r) => r.postgresMsPerJob)).toFixed(2)} ms`,
   };
+}
+
+function benchConcurrency(value: string | undefined): number {
+  if (value === undefined || value === "") return 8;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`BENCH_CONCURRENCY must be a whole number from 1 to 64, got "${value}"`);
+  return n;
 }
 
 async function countJobs(db: Database): Promise<number> {
