@@ -63,7 +63,7 @@ export async function beginSyncs(db: Database, items: readonly BeginSyncInput[])
   return syncBookkeeping(db, [], items);
 }
 
-/** synchub.begin_syncs takes the time limit in whole milliseconds. */
+/** synchub.sync_bookkeeping reads an opening's time limit as whole milliseconds (an integer). */
 function withWholeTtl(item: BeginSyncInput): BeginSyncInput {
   return { ...item, ttlMs: Math.round(item.ttlMs) };
 }
