@@ -36,7 +36,9 @@ try {
   for (const driver of ["bench_driver_only", "bench_sync"]) {
     for (const n of SIZES) counts[`${driver}:${n}`] = await countInstructions(scratch, dataDir, driver, n);
   }
-  const perSync = (driver: string) => (counts[`${driver}:400`]! - counts[`${driver}:100`]!) / 300;
+  const [small, large] = SIZES;
+  const perSync = (driver: string) =>
+    (counts[`${driver}:${large}`]! - counts[`${driver}:${small}`]!) / (large - small);
   const driver = perSync("bench_driver_only");
   const bookkeeping = perSync("bench_sync") - driver;
   console.log(
