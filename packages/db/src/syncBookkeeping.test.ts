@@ -5,6 +5,7 @@ import {
   type BeginOutcome,
   type BeginSyncInput,
   beginSync,
+  beginSyncs,
   completeSyncs,
   createSyncBookkeeper,
   releaseSyncClaims,
@@ -222,6 +223,52 @@ describe("group commit", () => {
       .where("holder", "is not", null)
       .execute();
     expect(held).toEqual([]);
+  });
+
+  it("answers each item of a mixed batch by its own connection, in whatever order the ids come", async () => {
+    await setCap("mixed", 1);
+    const ids = await newConnections("mixed", 4);
+    const [paused, held, first, second] = ids;
+    await t.db.updateTable("connections").set({ status: "paused" }).where("id", "=", paused!).execute();
+    // Another job syncs `held`; the provider's only slot is free again for this batch.
+    expect((await beginSync(t.db, input(held!, "job:x0"))).outcome).toBe("started");
+    await t.db
+      .updateTable("provider_slots")
+      .set({ holder: null, held_until: null })
+      .where("holder", "=", "job:x0")
+      .execute();
+    const missing = "ffffffff-ffff-4fff-bfff-ffffffffffff";
+    // Descending id order, so the function gets them sorted differently from how they were asked.
+    const asked = [missing, ...[paused!, held!, first!, second!].sort().reverse()];
+    const results = await beginSyncs(
+      t.db,
+      asked.map((id, i) => input(id, `job:y${i}`)),
+    );
+    const byId = new Map(asked.map((id, i) => [id, results[i]!]));
+    expect(byId.get(missing)).toEqual({ outcome: "missing" });
+    expect(byId.get(paused!)).toEqual({ outcome: "paused" });
+    // Of the two free connections, one gets the provider's only slot and the other is busy.
+    expect(byId.get(held!)).toEqual({ outcome: "busy", providerIntervalMs: 0 });
+    const free = [byId.get(first!)!, byId.get(second!)!];
+    expect(free.map((r) => r.outcome).sort()).toEqual(["busy", "started"]);
+    const started = free.find((r) => r.outcome === "started");
+    if (started?.outcome !== "started") throw new Error("unreachable");
+    const run = await t.db
+      .selectFrom("sync_runs")
+      .select("connection_id")
+      .where("id", "=", started.runId)
+      .executeTakeFirstOrThrow();
+    expect(started.connection.id).toBe(run.connection_id);
+    expect(started.connection.provider).toBe("mixed");
+    expect(started.connection.provider_max_concurrency).toBe(1);
+    // The one that found no slot kept nothing: its connection is neither claimed nor running.
+    const busyId = started.connection.id === first ? second! : first!;
+    const busyRow = await t.db
+      .selectFrom("connections")
+      .select(["sync_status", "sync_holder"])
+      .where("id", "=", busyId)
+      .executeTakeFirstOrThrow();
+    expect(busyRow).toEqual({ sync_status: "pending", sync_holder: null });
   });
 
   it("closes before it opens in a shared statement: a slot freed by one sync goes to the next", async () => {

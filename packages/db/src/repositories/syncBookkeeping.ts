@@ -118,23 +118,42 @@ export async function releaseSyncClaims(
 
 /**
  * Closes and opens syncs in one round trip (synchub.sync_bookkeeping): the completions first, so
- * the slots they free can go to the syncs opened after them.
+ * the slots they free can go to the syncs opened after them. Each list goes in connection id
+ * order, so that concurrent batches lock connection rows in the same order (the SQL does not sort).
  */
 export async function syncBookkeeping(
   db: Database,
   completions: readonly CompleteSyncInput[],
   begins: readonly BeginSyncInput[],
 ): Promise<BeginOutcome[]> {
+  // Positions of `begins` in connection id order.
+  const order = begins.map((_, i) => i).sort((a, b) => compareIds(begins[a]!, begins[b]!));
   const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
     db,
     {
       name: "synchub.sync_bookkeeping",
       text: "select * from synchub.sync_bookkeeping($1::jsonb, $2::jsonb)",
     },
-    [JSON.stringify(completions), JSON.stringify(begins.map(withWholeTtl))],
+    [JSON.stringify(byConnection(completions)), JSON.stringify(order.map((i) => withWholeTtl(begins[i]!)))],
   );
-  const byItem = new Map(rows.map((row) => [row.item, row]));
-  return begins.map((item, i) => toBeginOutcome(byItem.get(i + 1)!, item.connectionId));
+  // The answers name items by their 1-based position in the list as sent.
+  const outcomes: BeginOutcome[] = new Array(begins.length);
+  for (const row of rows) {
+    const i = order[row.item - 1]!;
+    outcomes[i] = toBeginOutcome(row, begins[i]!.connectionId);
+  }
+  return outcomes;
+}
+
+function byConnection<T extends { connectionId: string }>(items: readonly T[]): readonly T[] {
+  return items.length < 2 ? items : [...items].sort(compareIds);
+}
+
+/** The order Postgres gives uuids: that of their lowercase text. */
+function compareIds(a: { connectionId: string }, b: { connectionId: string }): number {
+  const x = a.connectionId.toLowerCase();
+  const y = b.connectionId.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export interface SyncBookkeeper {
