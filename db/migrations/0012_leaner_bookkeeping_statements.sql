@@ -6,9 +6,9 @@
 --     connection id order, which still makes concurrent batches lock connection rows in the same
 --     order. (Should a caller not, the worst case is a deadlock, after which group commit retries
 --     the batch's items one by one.)
---   * begin_syncs updates its answer's columns straight from the claim's RETURNING, reading the
---     provider's settings by an outer join instead of a row subquery, and keeps nothing in between:
---     each plpgsql assignment is an expression evaluated on its own.
+--   * begin_syncs fills its answer's columns straight from the claim's RETURNING (the provider's
+--     settings by an outer join instead of a row subquery) rather than copying them one by one out
+--     of a record: each plpgsql assignment is an expression of its own to evaluate.
 --   * synchronous_commit is set once per sync_bookkeeping call instead of once in each function.
 --     (begin_syncs and complete_syncs called on their own now commit synchronously: slower, not
 --     less safe.)
