@@ -53,7 +53,7 @@ afterAll(async () => {
 
 /** Creates a token as the logged-in admin, over HTTP like the admin UI does. */
 async function createToken(name: string, role: "viewer" | "operator" | "admin") {
-  const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie } });
+  const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie, origin: server.url } });
   return admin.tokens.create.mutate({ name, role });
 }
 
@@ -135,7 +135,7 @@ describe("API tokens over HTTP", () => {
   it("answers 401 to a revoked token and to an unknown one", async () => {
     const created = await createToken("to-revoke", "admin");
     expect((await call("connections.list", created.token)).status).toBe(200);
-    const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie } });
+    const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie, origin: server.url } });
     await admin.tokens.revoke.mutate({ id: created.id });
 
     expect((await call("connections.list", created.token)).status).toBe(401);

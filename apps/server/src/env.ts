@@ -27,6 +27,24 @@ const envSchema = z.object({
   /** Upstash QStash signing keys (console: QStash > Signing keys); both rotate, both are accepted. */
   QSTASH_CURRENT_SIGNING_KEY: optionalString(z.string()),
   QSTASH_NEXT_SIGNING_KEY: optionalString(z.string()),
+  /**
+   * Where browsers and QStash reach the server, scheme and host (and port), no path. QStash tokens
+   * are checked against it; cookie-authenticated changes must come from its origin.
+   */
+  SYNCHUB_PUBLIC_URL: optionalString(
+    z.url({ protocol: /^https?$/, error: "SYNCHUB_PUBLIC_URL must be an http(s) URL such as https://synchub.example.com" }),
+  ),
+  /** More origins allowed to send cookie-authenticated changes, comma-separated (pnpm dev: the Vite server). */
+  SYNCHUB_TRUSTED_ORIGINS: optionalString(z.string())
+    .transform((value) => (value ? value.split(",").map((origin) => origin.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "each of SYNCHUB_TRUSTED_ORIGINS must be an http(s) origin" }))),
+  /** Largest request body accepted on any route. */
+  SYNCHUB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Behind a proxy that appends the client to X-Forwarded-For, trust its last entry. */
+  SYNCHUB_TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

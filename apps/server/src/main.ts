@@ -14,6 +14,10 @@ const server = await startServer({
   qstash: env.QSTASH_CURRENT_SIGNING_KEY
     ? { currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY, nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY }
     : undefined,
+  publicUrl: env.SYNCHUB_PUBLIC_URL,
+  trustedOrigins: env.SYNCHUB_TRUSTED_ORIGINS,
+  maxBodyBytes: env.SYNCHUB_MAX_BODY_BYTES,
+  trustProxy: env.SYNCHUB_TRUST_PROXY,
 });
 console.log(`synchub server listening on ${server.url}`);
 

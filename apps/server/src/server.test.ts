@@ -142,7 +142,7 @@ describe("HTTP server", () => {
     const cookie = ((await login("correct horse battery")).headers.get("set-cookie") ?? "").split(";")[0]!;
     await fetch(`${server.url}/trpc/auth.logout`, {
       method: "POST",
-      headers: { cookie, "content-type": "application/json" },
+      headers: { cookie, origin: server.url, "content-type": "application/json" },
       body: "{}",
     });
     const after = await fetch(`${server.url}/trpc/connections.list`, { headers: { cookie } });

@@ -1,22 +1,21 @@
-import { existsSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import {
-  type ApiContext,
-  appRouter,
-  bearerToken,
-  ensureAdminUser,
-  SESSION_COOKIE,
-  userForApiToken,
-  userForSessionToken,
-} from "@synchub/api";
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { createLoginThrottle, ensureAdminUser } from "@synchub/api";
 import { createDb, createPool, type Database } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import pino, { type Logger } from "pino";
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { sql } from "kysely";
-import sirv from "sirv";
-import { assertCronSecret, createCronRoutes } from "./ingress/cronRoutes.ts";
+import { DEFAULT_MAX_BODY_BYTES, limitBodies } from "./http/bodyLimit.ts";
+import { handleError, notFound } from "./http/errors.ts";
+import { originPolicy } from "./http/origin.ts";
+import { trpcRoute } from "./http/trpc.ts";
+import type { ServerEnv } from "./http/types.ts";
+import { assertCronSecret, cronRoutes } from "./ingress/cronRoutes.ts";
 import { syncHealth } from "./observability/health.ts";
 import { createMetrics } from "./observability/metrics.ts";
 
@@ -36,6 +35,22 @@ export interface StartServerOptions {
   cronSecret?: string;
   /** Upstash QStash signing keys for signed deliveries to /api/jobs/*. (Default: none) */
   qstash?: { currentSigningKey: string; nextSigningKey?: string };
+  /**
+   * Where browsers and QStash reach this server (https://synchub.example.com): QStash tokens are
+   * checked against it and cookie-authenticated changes must come from its origin. (Default: none:
+   * QStash deliveries answer 503, and changes must come from the origin they were addressed to)
+   */
+  publicUrl?: string;
+  /** More origins allowed to send cookie-authenticated changes, e.g. the Vite dev server's. (Default: none) */
+  trustedOrigins?: string[];
+  /** Largest request body on any route, in bytes. (Default: 1 MiB) */
+  maxBodyBytes?: number;
+  /** Take the client address from X-Forwarded-For's last entry (behind a trusted proxy). (Default: false) */
+  trustProxy?: boolean;
+  /** Failed logins that lock a username or address for 15 minutes. (Default: 10) */
+  maxLoginFailures?: number;
+  /** (Default: a pino logger at LOG_LEVEL or info) */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -46,116 +61,86 @@ export interface RunningServer {
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   assertCronSecret(options.cronSecret);
-  const pool = createPool({ connectionString: options.connectionString, applicationName: "synchub-server" });
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "synchub-server" } });
+  // A request must not hang on an unreachable database: it fails in seconds and answers 503.
+  const pool = createPool({ connectionString: options.connectionString, applicationName: "synchub-server", connectTimeoutMs: 5_000 });
   const db = createDb(pool);
   const secrets = createSecretBox(options.encryptionKey);
   await ensureAdminUser(db, options.admin.username, options.admin.password);
 
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath: "/trpc/",
-    createContext: async ({ req, res }): Promise<ApiContext> => {
-      // Machine clients send an API token instead of a cookie; a bad one is no user (401), never
-      // a fallback to the cookie, and such a request never gets a cookie either.
-      const apiToken = bearerToken(req.headers.authorization);
-      const token = apiToken ? null : (parseCookies(req.headers.cookie ?? "")[SESSION_COOKIE] ?? null);
-      const user = apiToken
-        ? ((await userForApiToken(db, apiToken)) ?? null)
-        : token
-          ? ((await userForSessionToken(db, token)) ?? null)
-          : null;
-      const cookie = (value: string, expires: Date) =>
-        serializeCookie(SESSION_COOKIE, value, {
-          httpOnly: true,
-          sameSite: "lax",
-          secure: options.secureCookies ?? false,
-          path: "/",
-          expires,
-        });
-      return {
-        db,
-        secrets,
-        user,
-        credential: apiToken ? "api-token" : token ? "session" : "none",
-        session: {
-          token,
-          set: (value, expiresAt) => {
-            if (!apiToken) res.appendHeader("Set-Cookie", cookie(value, expiresAt));
-          },
-          clear: () => res.appendHeader("Set-Cookie", cookie("", new Date(0))),
-        },
-      };
-    },
+  const app = new Hono<ServerEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("log", logger.child({ requestId: c.get("requestId") }));
+    await next();
   });
-
-  const admin =
-    options.adminDist && existsSync(options.adminDist)
-      ? sirv(options.adminDist, { single: true, etag: true, gzip: true })
-      : undefined;
-
+  app.use(limitBodies(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  app.all(
+    "/trpc/*",
+    trpcRoute({
+      db,
+      secrets,
+      loginThrottle: createLoginThrottle(pool, { maxFailures: options.maxLoginFailures }),
+      secureCookies: options.secureCookies ?? false,
+      trustProxy: options.trustProxy ?? false,
+      logger,
+      origins: originPolicy({
+        trustedOrigins: [...(options.publicUrl ? [options.publicUrl] : []), ...(options.trustedOrigins ?? [])],
+        trustRequestOrigin: !options.publicUrl,
+      }),
+    }),
+  );
+  app.route(
+    "/api/jobs",
+    cronRoutes({ db, cronSecret: options.cronSecret, qstash: options.qstash, publicUrl: options.publicUrl }),
+  );
+  app.get("/healthz", async (c) => {
+    await sql`select 1`.execute(db);
+    return c.json({ ok: true });
+  });
+  app.get("/health/sync", async (c) => {
+    const report = await syncHealth(db);
+    // Critical answers 503 so a load balancer or uptime check needs no JSON parsing.
+    return c.json(report, report.status === "Critical" ? 503 : 200);
+  });
   const metrics = createMetrics(db);
-  const cronRoutes = createCronRoutes({ db, cronSecret: options.cronSecret, qstash: options.qstash });
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path.startsWith("/trpc/")) return void trpc(req, res);
-    if (cronRoutes(req, res, path)) return;
-    if (path === "/healthz") return void healthz(db, res);
-    if (path === "/health/sync") return void healthSync(db, res);
-    if (path === "/metrics") return void renderMetrics(metrics, res);
-    if (admin) return admin(req, res, () => notFound(res));
-    notFound(res);
+  app.get("/metrics", async (c) => {
+    const body = await metrics.render();
+    return c.body(body, 200, { "content-type": metrics.registry.contentType });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", resolve);
+  if (options.adminDist && existsSync(options.adminDist)) serveAdmin(app, options.adminDist);
+  app.notFound(notFound);
+  app.onError(handleError);
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve(
+      { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? "127.0.0.1" },
+      () => resolve(started),
+    );
+    started.once("error", reject);
   });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
     db,
     close: async () => {
-      server.closeAllConnections();
+      if ("closeAllConnections" in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },
   };
 }
 
-async function healthz(db: Database, res: http.ServerResponse): Promise<void> {
-  try {
-    await sql`select 1`.execute(db);
-    json(res, 200, { ok: true });
-  } catch {
-    json(res, 503, { ok: false, error: "database unreachable" });
-  }
-}
-
-async function healthSync(db: Database, res: http.ServerResponse): Promise<void> {
-  try {
-    const report = await syncHealth(db);
-    // Critical answers 503 so a load balancer or uptime check needs no JSON parsing.
-    json(res, report.status === "Critical" ? 503 : 200, report);
-  } catch {
-    json(res, 503, { status: "Critical", error: "database unreachable" });
-  }
-}
-
-async function renderMetrics(
-  metrics: ReturnType<typeof createMetrics>,
-  res: http.ServerResponse,
-): Promise<void> {
-  try {
-    const body = await metrics.render();
-    res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body);
-  } catch (error) {
-    res.writeHead(503, { "content-type": "text/plain" }).end(`metrics unavailable: ${String(error)}\n`);
-  }
-}
-
-function notFound(res: http.ServerResponse): void {
-  json(res, 404, { error: "Not found" });
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+/**
+ * The built admin: its files, and index.html for any other GET so client-side routes load. Source
+ * maps are not served (production builds make none; an old build's would expose the source).
+ */
+function serveAdmin(app: Hono<ServerEnv>, dist: string): void {
+  const root = path.resolve(dist);
+  app.get("*", async (c, next) => {
+    if (c.req.path.endsWith(".map")) return notFound(c);
+    return next();
+  });
+  app.get("*", serveStatic({ root }));
+  app.get("*", serveStatic({ root, path: "index.html" }));
 }

@@ -1,4 +1,5 @@
 export * from "./auth/apiTokens.ts";
+export * from "./auth/loginThrottle.ts";
 export * from "./auth/password.ts";
 export * from "./auth/sessions.ts";
 export type { ApiContext } from "./context.ts";

@@ -3,28 +3,47 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { ApiContext } from "./context.ts";
+import { formatApiError } from "./errors.ts";
+import { storableTextIssues } from "./inputRules.ts";
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
-  // Validation failures carry each issue's field path, so forms and API clients can name the field.
-  errorFormatter({ shape, error }) {
-    const issues =
-      error.code === "BAD_REQUEST" && error.cause instanceof ZodError
-        ? error.cause.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))
-        : null;
-    return { ...shape, data: { ...shape.data, issues } };
-  },
+  // Never put stack traces in answers, whatever NODE_ENV says; the server logs them.
+  isDev: false,
+  errorFormatter: formatApiError,
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/**
+ * Every procedure starts here: a context that failed to build fails the call, a cookie-borne
+ * change from another site is refused, and strings that Postgres cannot store (or that are
+ * absurdly long) are refused before any schema or handler runs.
+ */
+const baseProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
+  if (ctx.failure) throw ctx.failure;
+  if (type === "mutation" && ctx.crossSiteOrigin) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Cross-site request refused: ${ctx.crossSiteOrigin} is not this console's origin (see SYNCHUB_PUBLIC_URL)`,
+    });
+  }
+  const issues = storableTextIssues(await getRawInput());
+  if (issues.length > 0) {
+    const cause = new ZodError(issues.map((issue) => ({ code: "custom" as const, input: undefined, ...issue })));
+    throw new TRPCError({ code: "BAD_REQUEST", message: issues[0]?.message ?? "Invalid input", cause });
+  }
+  return next();
+});
+
+export const publicProcedure = baseProcedure;
 
 const roleRank = { viewer: 0, operator: 1, admin: 2 } as const;
 export type Role = keyof typeof roleRank;
 
 /** A procedure open to logged-in users with at least `role`. */
 export function procedureFor(role: Role) {
-  return t.procedure.use(({ ctx, next }) => {
+  return baseProcedure.use(({ ctx, next }) => {
     if (!ctx.user) {
       const message =
         ctx.credential === "api-token"

@@ -14,6 +14,8 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** Shows in pg_stat_activity, so an operator can tell the worker from the server. (Default: "synchub") */
   applicationName?: string;
+  /** How long to wait for a connection before failing; 0 waits forever. (Default: 0) */
+  connectTimeoutMs?: number;
 }
 
 export function createPool(options: CreateDbOptions): pg.Pool {
@@ -21,6 +23,9 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? "synchub",
+    // pg also counts the wait for a free pooled client against this, so only request handlers
+    // (which answer 503 rather than hang on an unreachable host) set it; workers wait their turn.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
   });
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool replaces it on the next checkout.

@@ -142,6 +142,12 @@ export interface JobRuns {
   trigger: "schedule" | "http" | "manual" | "qstash";
 }
 
+export interface LoginThrottle {
+  expire: Int8 | null;
+  key: string;
+  points: Generated<number>;
+}
+
 export interface Plans {
   daily_uploads: number;
   id: string;
@@ -163,6 +169,12 @@ export interface ProviderSlots {
   holder: string | null;
   provider: string;
   slot: number;
+}
+
+export interface QstashDeliveries {
+  accepted_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  jti: string;
 }
 
 export interface QuotaAccounts {
@@ -307,9 +319,11 @@ export interface DB {
   credit_ledger: CreditLedger;
   dead_letters: DeadLetters;
   job_runs: JobRuns;
+  login_throttle: LoginThrottle;
   plans: Plans;
   provider_settings: ProviderSettings;
   provider_slots: ProviderSlots;
+  qstash_deliveries: QstashDeliveries;
   quota_accounts: QuotaAccounts;
   quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;

@@ -204,7 +204,7 @@ function QuotaResetAll({ canOperate }: { canOperate: boolean }) {
             pendingLabel="Resetting…"
             target="all users"
             pending={reset.isPending}
-            onConfirm={() => reset.mutate({})}
+            onConfirm={() => reset.mutate({ all: true })}
           />
           <ActionNote error={reset.error ? errorMessage(reset.error) : null} notice={notice} />
         </div>

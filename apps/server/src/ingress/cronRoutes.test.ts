@@ -11,6 +11,8 @@ const currentSigningKey = `sig_${randomBytes(16).toString("hex")}`;
 const nextSigningKey = `sig_${randomBytes(16).toString("hex")}`;
 const encryptionKey = randomBytes(32).toString("base64");
 const admin = { username: "admin", password: "correct horse battery" };
+// QStash delivers to the public URL; a proxy forwards to the server's own address.
+const publicUrl = "https://synchub.example.com";
 
 let t: TestDatabase;
 let server: RunningServer;
@@ -23,6 +25,7 @@ beforeAll(async () => {
     port: 0,
     cronSecret,
     qstash: { currentSigningKey, nextSigningKey },
+    publicUrl,
   });
 });
 afterAll(async () => {
@@ -51,18 +54,18 @@ async function count(table: "job_runs" | "credit_batches"): Promise<number> {
 /** An Upstash-Signature JWT as QStash makes it: HS256 over the claims, body = base64url(sha256(body)). */
 function qstashToken(
   body: string,
-  options: { key?: string; expiresIn?: number; bodyHashOf?: string; url?: string } = {},
+  options: { key?: string; expiresIn?: number; bodyHashOf?: string; url?: string; jti?: string } = {},
 ): string {
   const now = Math.floor(Date.now() / 1000);
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const header = encode({ alg: "HS256", typ: "JWT" });
   const claims = encode({
     iss: "Upstash",
-    sub: options.url ?? `${server.url}/api/jobs/credits/grant`,
+    sub: options.url ?? `${publicUrl}/api/jobs/credits/grant`,
     iat: now - 5,
     nbf: now - 5,
     exp: now + (options.expiresIn ?? 300),
-    jti: `msg_${randomBytes(8).toString("hex")}`,
+    jti: options.jti ?? `msg_${randomBytes(8).toString("hex")}`,
     body: createHash("sha256")
       .update(options.bodyHashOf ?? body)
       .digest("base64url"),
@@ -198,6 +201,49 @@ describe("external scheduler ingress", () => {
     expect(await count("credit_batches")).toBe(0);
   });
 
+  it("refuses a QStash token signed for another path, another host or another endpoint, and runs nothing", async () => {
+    const body = JSON.stringify({ from: "qstash" });
+    const misaddressed = [
+      // Signed for the expiry, sent to the grant.
+      qstashToken(body, { url: `${publicUrl}/api/jobs/credits/expire` }),
+      // The right path on someone else's deployment.
+      qstashToken(body, { url: "https://other-tenant.example.com/api/jobs/credits/grant" }),
+      // The server's own address rather than the public one it is reached at.
+      qstashToken(body, { url: `${server.url}/api/jobs/credits/grant` }),
+      // Another endpoint's subscription, or the path with a different query.
+      qstashToken(body, { url: `${publicUrl}/api/webhooks/serp` }),
+      qstashToken(body, { url: `${publicUrl}/api/jobs/credits/grant?tenant=1` }),
+    ];
+    for (const signature of misaddressed) {
+      const response = await call("/api/jobs/credits/grant", { method: "POST", body, signature });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ success: false, error: "Invalid QStash signature" });
+    }
+    expect(await count("job_runs")).toBe(0);
+    expect(await count("credit_batches")).toBe(0);
+  });
+
+  it("checks the query string too: a token for ?a=1 runs only when sent to ?a=1", async () => {
+    const body = "";
+    const signature = qstashToken(body, { url: `${publicUrl}/api/jobs/credits/grant?a=1` });
+    const elsewhere = await call("/api/jobs/credits/grant?a=2", { method: "POST", body, signature });
+    expect(elsewhere.status).toBe(401);
+    const addressed = await call("/api/jobs/credits/grant?a=1", { method: "POST", body, signature });
+    expect(addressed.status).toBe(200);
+    expect(await count("job_runs")).toBe(1);
+  });
+
+  it("refuses a replayed QStash token with 401 and runs the job once", async () => {
+    const body = JSON.stringify({ from: "qstash" });
+    const signature = qstashToken(body);
+    const first = await call("/api/jobs/credits/grant", { method: "POST", body, signature });
+    expect(first.status).toBe(200);
+    const replay = await call("/api/jobs/credits/grant", { method: "POST", body, signature });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ success: false, error: "This QStash delivery was already used" });
+    expect(await count("job_runs")).toBe(1);
+  });
+
   it("runs an externally triggerable schedule by name and answers 404 for any other", async () => {
     const grant = await call("/api/jobs/credits.grant", {
       method: "POST",
@@ -231,6 +277,30 @@ describe("CRON_SECRET configuration", () => {
       expect(await count("job_runs")).toBe(0);
     } finally {
       await bare.close();
+    }
+  });
+
+  it("answers QStash deliveries 503 naming SYNCHUB_PUBLIC_URL when it is not set, and runs nothing", async () => {
+    const noUrl = await startServer({
+      connectionString: t.url,
+      encryptionKey,
+      admin,
+      port: 0,
+      cronSecret,
+      qstash: { currentSigningKey, nextSigningKey },
+    });
+    try {
+      const body = JSON.stringify({ from: "qstash" });
+      const response = await fetch(`${noUrl.url}/api/jobs/credits/grant`, {
+        method: "POST",
+        headers: { "upstash-signature": qstashToken(body) },
+        body,
+      });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: string }).error).toMatch(/SYNCHUB_PUBLIC_URL/);
+      expect(await count("job_runs")).toBe(0);
+    } finally {
+      await noUrl.close();
     }
   });
 

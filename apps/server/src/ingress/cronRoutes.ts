@@ -5,10 +5,16 @@
  * and answer the SPEC JSON; other externally triggerable schedules are enqueued.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type http from "node:http";
-import { type Database, findExternallyTriggerableSchedule, runScheduleNow } from "@synchub/db";
+import {
+  acceptQstashDelivery,
+  type Database,
+  findExternallyTriggerableSchedule,
+  runScheduleNow,
+} from "@synchub/db";
 import { creditsTasks } from "@synchub/jobs";
 import { Receiver } from "@upstash/qstash";
+import { type Context, Hono } from "hono";
+import type { ServerEnv } from "../http/types.ts";
 
 /** Shorter secrets are refused at startup: a cron secret is all that guards these routes. */
 export const MIN_CRON_SECRET_LENGTH = 16;
@@ -19,6 +25,12 @@ export interface CronIngressOptions {
   cronSecret?: string;
   /** QStash signing keys; QStash deliveries are refused without them. (Default: none) */
   qstash?: { currentSigningKey: string; nextSigningKey?: string };
+  /**
+   * The public base URL QStash delivers to (e.g. https://synchub.example.com): a delivery is
+   * accepted only when its token was signed for this URL plus the request's path and query.
+   * (Default: none, QStash deliveries answer 503)
+   */
+  publicUrl?: string;
 }
 
 /** Throws, naming CRON_SECRET, when a secret is set but too short to be worth checking. */
@@ -30,20 +42,18 @@ export function assertCronSecret(secret: string | undefined): void {
   }
 }
 
-const PREFIX = "/api/jobs/";
 const CREDITS_ROUTES: Record<string, keyof typeof creditsTasks> = {
-  "/api/jobs/credits/grant": "credits.grant",
-  "/api/jobs/credits/expire": "credits.expire",
+  "credits/grant": "credits.grant",
+  "credits/expire": "credits.expire",
 };
-const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * Returns a handler for paths under /api/jobs/; it answers false (and writes nothing) for any
- * other path so the caller can route on.
- */
-export function createCronRoutes(options: CronIngressOptions) {
+type Authenticated = { ok: true; trigger: "http" | "qstash" } | { ok: false; status: 401 | 503; error: string };
+
+/** The routes under /api/jobs/, to mount with `app.route("/api/jobs", ...)`. */
+export function cronRoutes(options: CronIngressOptions) {
   assertCronSecret(options.cronSecret);
   const secretDigest = options.cronSecret === undefined ? undefined : sha256(options.cronSecret);
+  const publicUrl = options.publicUrl?.replace(/\/+$/, "");
   const receiver = options.qstash
     ? new Receiver({
         currentSigningKey: options.qstash.currentSigningKey,
@@ -53,20 +63,22 @@ export function createCronRoutes(options: CronIngressOptions) {
       })
     : undefined;
 
-  async function authenticate(
-    req: http.IncomingMessage,
-    body: string,
-  ): Promise<{ ok: true; trigger: "http" | "qstash" } | { ok: false; status: number; error: string }> {
-    const signature = req.headers["upstash-signature"];
-    if (typeof signature === "string") {
+  async function authenticate(c: Context<ServerEnv>, body: string): Promise<Authenticated> {
+    const signature = c.req.header("upstash-signature");
+    if (signature !== undefined) {
       if (!receiver) return { ok: false, status: 503, error: "QStash signing keys are not configured" };
-      const valid = await verifyQstash(receiver, signature, body);
-      return valid
-        ? { ok: true, trigger: "qstash" }
-        : { ok: false, status: 401, error: "Invalid QStash signature" };
+      if (!publicUrl) {
+        return {
+          ok: false,
+          status: 503,
+          error: "SYNCHUB_PUBLIC_URL is not configured: QStash deliveries are checked against the URL they were sent to",
+        };
+      }
+      const url = new URL(c.req.url);
+      return verifyQstash(signature, body, `${publicUrl}${url.pathname}${url.search}`);
     }
     if (!secretDigest) return { ok: false, status: 503, error: "CRON_SECRET is not configured" };
-    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+    const match = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "");
     if (!match?.[1]) return { ok: false, status: 401, error: "Missing Authorization: Bearer <CRON_SECRET>" };
     // Digests have equal length whatever was sent, so the comparison time reveals nothing.
     if (!timingSafeEqual(sha256(match[1]), secretDigest)) {
@@ -75,58 +87,52 @@ export function createCronRoutes(options: CronIngressOptions) {
     return { ok: true, trigger: "http" };
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
-    const creditsTask = CREDITS_ROUTES[path];
-    const genericName = creditsTask ? undefined : path.slice(PREFIX.length);
-    if (creditsTask ? req.method !== "GET" && req.method !== "POST" : req.method !== "POST") {
-      return json(res, 405, { success: false, error: `Method ${req.method} not allowed` });
+  async function verifyQstash(signature: string, body: string, url: string): Promise<Authenticated> {
+    const refused = { ok: false, status: 401, error: "Invalid QStash signature" } as const;
+    const claims = decodeClaims(signature);
+    // The SDK accepts a token without `exp` or `jti`; QStash always sets both, so one lacking
+    // them is forged, and without them a replay could not be told apart.
+    if (typeof claims?.exp !== "number" || typeof claims.jti !== "string" || claims.jti.length > 200) return refused;
+    try {
+      if (!(await receiver!.verify({ signature, body, url }))) return refused;
+    } catch {
+      return refused;
     }
-    const body = await readBody(req);
-    if (body === null) return json(res, 413, { success: false, error: "Body too large" });
-    const auth = await authenticate(req, body);
-    if (!auth.ok) return json(res, auth.status, { success: false, error: auth.error });
+    if (!(await acceptQstashDelivery(options.db, claims.jti, new Date(claims.exp * 1000)))) {
+      return { ok: false, status: 401, error: "This QStash delivery was already used" };
+    }
+    return { ok: true, trigger: "qstash" };
+  }
+
+  const app = new Hono<ServerEnv>();
+  app.all("/*", async (c) => {
+    const name = c.req.path.replace(/^\/api\/jobs\//, "");
+    const creditsTask = CREDITS_ROUTES[name];
+    const method = c.req.method;
+    if (creditsTask ? method !== "GET" && method !== "POST" : method !== "POST") {
+      return c.json({ success: false, error: `Method ${method} not allowed` }, 405);
+    }
+    const auth = await authenticate(c, await c.req.text());
+    if (!auth.ok) return c.json({ success: false, error: auth.error }, auth.status);
 
     if (creditsTask) {
       const result = await creditsTasks[creditsTask](options.db, { trigger: auth.trigger });
-      return json(res, result.success ? 200 : 500, result);
+      return c.json(result, result.success ? 200 : 500);
     }
-    const schedule = genericName
-      ? await findExternallyTriggerableSchedule(options.db, genericName)
-      : undefined;
+    const schedule = name ? await findExternallyTriggerableSchedule(options.db, name) : undefined;
     if (!schedule) {
-      return json(res, 404, {
-        success: false,
-        error: `No externally triggerable job named "${genericName}"`,
-      });
+      return c.json({ success: false, error: `No externally triggerable job named "${name}"` }, 404);
     }
     const runner = creditsTasks[schedule.task as keyof typeof creditsTasks];
     if (runner) {
       const result = await runner(options.db, { trigger: auth.trigger });
-      return json(res, result.success ? 200 : 500, result);
+      return c.json(result, result.success ? 200 : 500);
     }
     // Anything else runs on the worker, through the schedule's ledger like "Run now".
     const run = await runScheduleNow(options.db, schedule.id);
-    return json(res, 202, { success: true, enqueued: true, jobId: run?.jobId ?? null, task: schedule.task });
-  }
-
-  return (req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean => {
-    if (!path.startsWith(PREFIX)) return false;
-    handle(req, res, path).catch((error: unknown) => {
-      if (!res.headersSent) json(res, 500, { success: false, error: String(error) });
-      else res.end();
-    });
-    return true;
-  };
-}
-
-async function verifyQstash(receiver: Receiver, signature: string, body: string): Promise<boolean> {
-  // The SDK accepts a token without `exp`; QStash always sets one, so a token lacking it is forged.
-  if (typeof decodeClaims(signature)?.exp !== "number") return false;
-  try {
-    return await receiver.verify({ signature, body });
-  } catch {
-    return false;
-  }
+    return c.json({ success: true, enqueued: true, jobId: run?.jobId ?? null, task: schedule.task }, 202);
+  });
+  return app;
 }
 
 function decodeClaims(token: string): Record<string, unknown> | undefined {
@@ -140,19 +146,4 @@ function decodeClaims(token: string): Record<string, unknown> | undefined {
 
 function sha256(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }

@@ -66,12 +66,14 @@ export const quotasRouter = router({
       return status;
     }),
 
-  /** Clears every counter of one user, or of everyone when no user is given. Audited. */
+  /**
+   * Clears every counter of one user, or of everyone with `all: true` (never by omission: an
+   * empty input used to reset every account). Audited.
+   */
   reset: procedureFor("operator")
-    .input(z.object({ userRef: userRef.optional() }))
+    .input(z.union([z.object({ userRef }).strict(), z.object({ all: z.literal(true) }).strict()]))
     .mutation(async ({ ctx, input }) => {
-      const target = input.userRef;
-      if (target === undefined) {
+      if ("all" in input) {
         const accounts = await withAudit(
           ctx,
           { action: "quota.reset_all", objectType: "quota_account", objectId: "*" },
@@ -80,6 +82,7 @@ export const quotasRouter = router({
         );
         return { reset: accounts.accounts };
       }
+      const target = input.userRef;
       const done = await withAudit(
         ctx,
         { action: "quota.reset", objectType: "quota_account", objectId: target },

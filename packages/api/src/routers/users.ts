@@ -12,8 +12,11 @@ export const createUserSchema = z.object({
     .string()
     .trim()
     .min(1, "A username is required")
-    .max(100)
-    .regex(/^[^\s:]+$/, "A username has no spaces or colons"),
+    .max(100, "Use at most 100 characters")
+    .regex(/^[^\s:]+$/, "A username has no spaces or colons")
+    // Control, format (bidi overrides, zero-width) and unassigned characters make one name look
+    // like another in the console and the audit log.
+    .regex(/^\P{C}+$/u, "A username has no control, invisible or direction-changing characters"),
   password: z.string().min(8, "A password has at least 8 characters").max(1000),
   role: roleSchema,
 });

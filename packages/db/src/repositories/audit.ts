@@ -30,7 +30,14 @@ export async function recordAudit(db: Executor, entries: AuditEntry[]): Promise<
 
 export function listAudit(
   db: Executor,
-  filter: { objectType?: string; objectId?: string; actor?: string; limit?: number } = {},
+  filter: {
+    objectType?: string;
+    objectId?: string;
+    actor?: string;
+    /** An exact action, or a family when it ends with a dot ("auth." lists every login event). */
+    action?: string;
+    limit?: number;
+  } = {},
 ) {
   let query = db
     .selectFrom("audit_log")
@@ -41,5 +48,11 @@ export function listAudit(
   if (filter.objectType) query = query.where("object_type", "=", filter.objectType);
   if (filter.objectId) query = query.where("object_id", "=", filter.objectId);
   if (filter.actor) query = query.where("actor", "=", filter.actor);
+  if (filter.action?.endsWith(".")) {
+    // Escaped so an underscore in an action name is not a LIKE wildcard.
+    query = query.where("action", "like", `${filter.action.replace(/[\\%_]/g, "\\$&")}%`);
+  } else if (filter.action) {
+    query = query.where("action", "=", filter.action);
+  }
   return query.execute();
 }
