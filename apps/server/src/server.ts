@@ -73,6 +73,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   app.use(async (c, next) => {
     c.set("log", logger.child({ requestId: c.get("requestId") }));
     await next();
+    // Handlers that build their own Response (tRPC) skip the header requestId() prepared.
+    c.header("X-Request-Id", c.get("requestId"));
   });
   app.use(limitBodies(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   app.all(

@@ -3,6 +3,7 @@ import type { TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { ApiContext } from "./context.ts";
+import { InputRuleError } from "./inputRules.ts";
 
 /** A field a validation error names: "ids", "credentials.adminKey", "" for the input as a whole. */
 export interface FieldIssue {
@@ -42,7 +43,7 @@ export function formatApiError({
     };
   }
   const internal = error.code === "INTERNAL_SERVER_ERROR";
-  const issues = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? fieldIssues(error.cause) : null;
+  const issues = error.code === "BAD_REQUEST" && hasIssues(error.cause) ? fieldIssues(error.cause.issues) : null;
   return {
     message: internal ? `Internal server error (request id ${requestId ?? "unknown"})` : shape.message,
     code: shape.code,
@@ -55,8 +56,13 @@ export function formatApiError({
  * input came closest to (fewest missing fields, then fewest issues), so `{ ids: [] }` against
  * "ids or fingerprint" names `ids`, not the input as a whole.
  */
-export function fieldIssues(error: ZodError): FieldIssue[] {
-  return flatten(error.issues as ZodIssueLike[], []);
+export function fieldIssues(issues: readonly ZodIssueLike[]): FieldIssue[] {
+  return flatten([...issues], []);
+}
+
+/** A zod error, or the input rule's own: both carry zod-shaped issues. */
+function hasIssues(cause: unknown): cause is { issues: ZodIssueLike[] } {
+  return cause instanceof ZodError || cause instanceof InputRuleError;
 }
 
 function flatten(issues: ZodIssueLike[], prefix: PropertyKey[]): FieldIssue[] {

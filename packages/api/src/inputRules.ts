@@ -13,6 +13,15 @@ export interface InputIssue {
   message: string;
 }
 
+/** Thrown (as a TRPCError's cause) when an input breaks the rule; formatted like a zod error. */
+export class InputRuleError extends Error {
+  readonly issues: (InputIssue & { code: "custom" })[];
+  constructor(issues: InputIssue[]) {
+    super(issues[0]?.message ?? "Invalid input");
+    this.issues = issues.map((issue) => ({ code: "custom", ...issue }));
+  }
+}
+
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -1,10 +1,9 @@
 import { recordAudit } from "@synchub/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
 import type { ApiContext } from "./context.ts";
 import { formatApiError } from "./errors.ts";
-import { storableTextIssues } from "./inputRules.ts";
+import { InputRuleError, storableTextIssues } from "./inputRules.ts";
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
@@ -30,8 +29,8 @@ const baseProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) =
   }
   const issues = storableTextIssues(await getRawInput());
   if (issues.length > 0) {
-    const cause = new ZodError(issues.map((issue) => ({ code: "custom" as const, input: undefined, ...issue })));
-    throw new TRPCError({ code: "BAD_REQUEST", message: issues[0]?.message ?? "Invalid input", cause });
+    const cause = new InputRuleError(issues);
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }
   return next();
 });

@@ -7,8 +7,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * One limit on every request body, checked against Content-Length before anything is read and
- * counted while a chunked body streams in. An oversized request gets 413 and its connection is
- * closed, so the rest of the body is never read into memory.
+ * counted while a chunked body streams in. An oversized request gets 413 with Connection: close;
+ * @hono/node-server then discards what the client still sends (at most 500 ms or 64 MB) and
+ * closes the socket, so the rest of the body is never held in memory.
  */
 export function limitBodies(maxBytes: number) {
   return bodyLimit({
@@ -22,3 +23,4 @@ export function limitBodies(maxBytes: number) {
     },
   });
 }
+

@@ -6,6 +6,8 @@ export const auditFilterSchema = z.object({
   objectType: z.string().trim().min(1).max(100).optional(),
   objectId: z.string().trim().min(1).max(200).optional(),
   actor: z.string().trim().min(1).max(200).optional(),
+  /** An exact action, or a family ending in a dot: "auth." is every login, failure and lockout. */
+  action: z.string().trim().min(1).max(100).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });
 

@@ -7,11 +7,12 @@ import {
 } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { bigintId } from "./ids.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
 
 /** One dead letter, a selection, or everything with one fingerprint. */
 export const deadLetterSelectionSchema = z.union([
-  z.object({ ids: z.array(z.string().regex(/^\d+$/, "Dead letter ids are numbers")).min(1).max(1000) }),
+  z.object({ ids: z.array(bigintId("Dead letter")).min(1).max(1000) }),
   z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "A fingerprint is 16 hex characters") }),
 ]);
 
@@ -31,7 +32,7 @@ export const deadLettersRouter = router({
     .query(({ ctx, input }) => listDeadLetters(ctx.db, input ?? {})),
 
   byId: procedureFor("viewer")
-    .input(z.object({ id: z.string().regex(/^\d+$/, "Dead letter ids are numbers") }))
+    .input(z.object({ id: bigintId("Dead letter") }))
     .query(async ({ ctx, input }) => {
       const row = await findDeadLetter(ctx.db, input.id);
       if (!row) throw notFound("dead letter", input.id);

@@ -121,7 +121,7 @@ describe("quotas API", () => {
     expect((await callerAs("viewer").quotas.status({ userRef: "u1" })).usage[0]?.used).toBe(0);
     expect((await callerAs("viewer").quotas.status({ userRef: "u2" })).usage[1]?.used).toBe(5);
 
-    expect(await operator.quotas.reset({})).toEqual({ reset: 2 });
+    expect(await operator.quotas.reset({ all: true })).toEqual({ reset: 2 });
     expect((await callerAs("viewer").quotas.status({ userRef: "u2" })).usage[1]?.used).toBe(0);
 
     const audit = await t.db
@@ -133,6 +133,18 @@ describe("quotas API", () => {
       { actor: "operator", action: "quota.reset", object_id: "u1" },
       { actor: "operator", action: "quota.reset_all", object_id: "*" },
     ]);
+  });
+
+  it("refuses an empty reset instead of resetting every account, and changes nothing", async () => {
+    const operator = callerAs("operator");
+    await operator.quotas.consume({ userRef: "u1", metric: "uploads", amount: 4 });
+    // @ts-expect-error: an API caller can send anything
+    const error = await trpcError(operator.quotas.reset({}));
+    expect(error.code).toBe("BAD_REQUEST");
+    // @ts-expect-error: `all` must be literally true
+    expect((await trpcError(operator.quotas.reset({ all: false }))).code).toBe("BAD_REQUEST");
+    expect((await callerAs("viewer").quotas.status({ userRef: "u1" })).usage[0]?.used).toBe(4);
+    expect(await t.db.selectFrom("audit_log").select("id").execute()).toEqual([]);
   });
 
   it("lists a user at 85 % of a limit as near the limit and leaves out one at 50 %", async () => {

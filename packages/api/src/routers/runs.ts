@@ -1,5 +1,6 @@
 import { findRun, listRuns } from "@synchub/db";
 import { z } from "zod";
+import { bigintId } from "./ids.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
 
 export const runsRouter = router({
@@ -16,7 +17,7 @@ export const runsRouter = router({
     .query(({ ctx, input }) => listRuns(ctx.db, input ?? {})),
 
   byId: procedureFor("viewer")
-    .input(z.object({ id: z.string().regex(/^\d+$/, "Run ids are numbers") }))
+    .input(z.object({ id: bigintId("Run") }))
     .query(async ({ ctx, input }) => {
       const run = await findRun(ctx.db, input.id);
       if (!run) throw notFound("run", input.id);
