@@ -88,6 +88,24 @@ describe("SQL API for a role holding synchub_caller", () => {
     expect(enqueued[0]?.payload).toMatchObject({ connectionId: id, trigger: "sql" });
   });
 
+  it("refuses a trigger the sync task does not know, naming it, and keeps the pending sync", async () => {
+    const id = await newConnection(t.db);
+    await caller.query("select synchub.request_sync($1::uuid, 'manual')", [id]);
+    const before = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    for (const trigger of ["anything", "", "MANUAL", null]) {
+      await expect(
+        caller.query("select synchub.request_sync($1::uuid, $2)", [id, trigger]),
+        String(trigger),
+      ).rejects.toMatchObject({
+        code: "22023",
+        message: expect.stringMatching(/trigger must be one of schedule, manual, sql, created \(got (null|'.*')\)/),
+      });
+    }
+    const after = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    expect(after).toEqual(before);
+    expect(after[0]?.payload).toMatchObject({ trigger: "manual" });
+  });
+
   it("runs a schedule by name with synchub.run_schedule: one manual ledger row and its job", async () => {
     const { rows } = await caller.query<{ job_id: string }>(
       "select synchub.run_schedule('credits.expire') as job_id",
