@@ -108,6 +108,17 @@ export async function handleAnthropicCostReport(ctx: ProviderRequestContext): Pr
   const query = parseQuery(url.searchParams);
   if ("error" in query) return anthropicError(res, 400, "invalid_request_error", query.error);
   const { startMs, endMs, limit, byDescription } = query;
+  // Live answer when no complete daily bucket falls in the range (today's bucket is never complete):
+  // constructorfabric/insight#1901, langwatch/langwatch#7177. Not retryable, as the header says.
+  if (startMs + dayMs > endMs) {
+    return anthropicError(
+      res,
+      400,
+      "invalid_request_error",
+      "Invalid date range: ending date must be after starting date",
+      { "x-should-retry": "false" },
+    );
+  }
 
   let from = startMs;
   if (cursor !== null) {
@@ -118,12 +129,11 @@ export async function handleAnthropicCostReport(ctx: ProviderRequestContext): Pr
     from = decoded;
   }
 
-  const todayEnd = todayStartMs() + dayMs;
   const data = [];
   let bucket = from;
-  // Buckets that end on or before ending_at.
+  // Complete buckets that end on or before ending_at.
   while (bucket + dayMs <= endMs && data.length < limit) {
-    const hasData = bucket >= firstDataDayMs && bucket < todayEnd;
+    const hasData = bucket >= firstDataDayMs;
     data.push({
       starting_at: rfc3339(bucket),
       ending_at: rfc3339(bucket + dayMs),
@@ -150,16 +160,16 @@ function parseQuery(params: URLSearchParams): ParsedQuery {
   const start = parseRfc3339(rawStart);
   if (start === undefined)
     return { error: `starting_at: Input should be a valid RFC 3339 datetime, got '${rawStart}'` };
-  // Buckets snap to the start of the UTC day.
-  const startMs = Math.floor(start / dayMs) * dayMs;
+  // "Time buckets that start on or after starting_at": the first bucket is the next UTC midnight.
+  const startMs = Math.ceil(start / dayMs) * dayMs;
 
   const rawEnd = params.get("ending_at");
-  const endMs = rawEnd === null ? todayStartMs() + dayMs : parseRfc3339(rawEnd);
-  if (endMs === undefined || endMs <= startMs) {
-    return {
-      error: `ending_at: Input should be a valid RFC 3339 datetime after starting_at, got '${rawEnd}'`,
-    };
+  const askedEnd = rawEnd === null ? Date.now() : parseRfc3339(rawEnd);
+  if (askedEnd === undefined) {
+    return { error: `ending_at: Input should be a valid RFC 3339 datetime, got '${rawEnd}'` };
   }
+  // "Time buckets that end before ending_at", and only complete ones: nothing past today's midnight.
+  const endMs = Math.min(Math.floor(askedEnd / dayMs) * dayMs, todayStartMs());
 
   const bucketWidth = params.get("bucket_width");
   if (bucketWidth !== null && bucketWidth !== "1d") {

@@ -1,5 +1,5 @@
 import type { ProviderRequestContext } from "./context.ts";
-import { bearerToken, maskKey, sha256 } from "./keys.ts";
+import { bearerToken, maskKey, seeded, sha256 } from "./keys.ts";
 import { openaiError, sendJson, sendMalformed } from "./respond.ts";
 
 const adminKeyPattern = /^sk-admin-[A-Za-z0-9_-]{8,}$/;
@@ -201,13 +201,40 @@ export function dailyCosts(key: string, dayStart: number): { lineItem: string; m
   return costs;
 }
 
+/**
+ * The spec documents `amount.value` as a number, but live answers carry it as a decimal string for
+ * some organizations (steipete/CodexBar#999: `"value": "12.50"`; superplanehq/superplane#5873). The
+ * sandbox answers strings for half of all keys (by hash), always for keys starting
+ * `sk-admin-str-` and never for keys starting `sk-admin-num-`.
+ */
+export function answersAmountsAsStrings(key: string): boolean {
+  if (key.startsWith("sk-admin-str-")) return true;
+  if (key.startsWith("sk-admin-num-")) return false;
+  return seeded(`openai|${key}|amount-type`, 2) === 1;
+}
+
+/**
+ * A string amount as such an organization gets it: the micros plus two more digits (8 decimals, the
+ * scale synchub stores) and at least two decimals, as in the live "12.50".
+ */
+export function stringAmount(key: string, dayStart: number, lineItem: string | null, micros: number): string {
+  const extra = String(seeded(`openai|${key}|${dayStart}|${lineItem}|extra`, 100)).padStart(2, "0");
+  const whole = Math.floor(micros / 1_000_000);
+  const fraction = `${String(micros % 1_000_000).padStart(6, "0")}${extra}`.replace(/0+$/, "").padEnd(2, "0");
+  return `${whole}.${fraction}`;
+}
+
 function costResults(key: string, dayStart: number, byLineItem: boolean, byProject: boolean) {
   const projectId = byProject ? "proj_sandbox" : null;
   const costs = dailyCosts(key, dayStart);
+  const asStrings = answersAmountsAsStrings(key);
   const result = (micros: number, lineItem: string | null) => ({
     object: "organization.costs.result",
-    // Dividing integer micros by 1e6 prints back as the exact decimal (at most 6 places).
-    amount: { value: micros / 1_000_000, currency: "usd" },
+    amount: {
+      // Dividing integer micros by 1e6 prints back as the exact decimal (at most 6 places).
+      value: asStrings ? stringAmount(key, dayStart, lineItem, micros) : micros / 1_000_000,
+      currency: "usd",
+    },
     line_item: lineItem,
     project_id: projectId,
   });

@@ -14,6 +14,9 @@ beforeAll(async () => {
 afterAll(() => paced.close());
 
 const march1 = Date.UTC(2024, 2, 1) / 1000;
+/** Volcano Engine serves only the last 24 bill months. */
+const lastMonthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1));
+const lastMonth = lastMonthStart.toISOString().slice(0, 7);
 
 function openai(sandbox: RunningSandbox, key: string) {
   return fetch(`${sandbox.url}/openai/v1/organization/costs?start_time=${march1}`, {
@@ -32,9 +35,15 @@ function openrouter(sandbox: RunningSandbox, key: string) {
 }
 
 /** A correctly signed ListBillDetail call, written out here as a client independent of the connector. */
-function volcengine(sandbox: RunningSandbox, ak: string, options: { secret?: string; date?: Date } = {}) {
+function volcengine(
+  sandbox: RunningSandbox,
+  ak: string,
+  options: { secret?: string; date?: Date; billPeriod?: string; signHost?: boolean } = {},
+) {
   const url = new URL(`${sandbox.url}/volcengine/?Action=ListBillDetail&Version=2022-01-01`);
-  const body = JSON.stringify({ BillPeriod: "2024-03", Limit: 10, GroupPeriod: 1 });
+  const body = JSON.stringify({ BillPeriod: options.billPeriod ?? lastMonth, Limit: 10, GroupPeriod: 1 });
+  const signHost = options.signHost ?? true;
+  const signedHeaders = signHost ? "host;x-content-sha256;x-date" : "x-content-sha256;x-date";
   const xDate = (options.date ?? new Date())
     .toISOString()
     .replace(/[-:]/g, "")
@@ -44,8 +53,8 @@ function volcengine(sandbox: RunningSandbox, ak: string, options: { secret?: str
     "POST",
     "/volcengine/",
     "Action=ListBillDetail&Version=2022-01-01",
-    `host:${url.host}\nx-content-sha256:${hash(body)}\nx-date:${xDate}\n`,
-    "host;x-content-sha256;x-date",
+    `${signHost ? `host:${url.host}\n` : ""}x-content-sha256:${hash(body)}\nx-date:${xDate}\n`,
+    signedHeaders,
     hash(body),
   ].join("\n");
   const scope = `${xDate.slice(0, 8)}/cn-north-1/billing/request`;
@@ -63,7 +72,7 @@ function volcengine(sandbox: RunningSandbox, ak: string, options: { secret?: str
       "content-type": "application/json",
       "x-date": xDate,
       "x-content-sha256": hash(body),
-      authorization: `HMAC-SHA256 Credential=${ak}/${scope}, SignedHeaders=host;x-content-sha256;x-date, Signature=${signature}`,
+      authorization: `HMAC-SHA256 Credential=${ak}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     },
   });
 }
@@ -182,10 +191,33 @@ describe("sandbox Volcano Engine signature checks", () => {
     expect(body.Result.Limit).toBe(10);
     expect(body.Result.Offset).toBe(0);
     expect(body.Result.List[0]).toMatchObject({
-      BillPeriod: "2024-03",
-      ExpenseDate: "2024-03-01",
+      BillPeriod: lastMonth,
+      ExpenseDate: `${lastMonth}-01`,
       Currency: "CNY",
     });
+  });
+
+  test("a signature without host, as the official SDK signs (x-content-sha256;x-date), is accepted", async () => {
+    const res = await volcengine(paced, "AKLTsigcheck0004", { signHost: false });
+    expect(res.status).toBe(200);
+  });
+
+  test("a bill month before the last 24 months, or before 2022-01, gets 400 RequestInvalid", async () => {
+    const now = new Date();
+    const tooOld = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 24, 1))
+      .toISOString()
+      .slice(0, 7);
+    const oldest = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 23, 1))
+      .toISOString()
+      .slice(0, 7);
+    for (const [i, billPeriod] of [tooOld, "2021-12"].entries()) {
+      const res = await volcengine(paced, `AKLTsigcheck000${5 + i}`, { billPeriod });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { ResponseMetadata: { Error: { Code: string; Message: string } } };
+      expect(body.ResponseMetadata.Error.Code).toBe("RequestInvalid");
+      expect(body.ResponseMetadata.Error.Message).toContain("last 24 months");
+    }
+    expect((await volcengine(paced, "AKLTsigcheck0007", { billPeriod: oldest })).status).toBe(200);
   });
 
   test("a wrong secret gets 401 SignatureDoesNotMatch in the real error shape", async () => {

@@ -189,4 +189,24 @@ describe("sandbox OpenAI costs API", () => {
     };
     expect(future.data.map((b) => b.results.length)).toEqual([0]);
   });
+
+  test("some keys get amount.value as a decimal string, as live answers do", async () => {
+    const query = `start_time=${march1}&end_time=${march1 + 3 * day}&group_by=line_item`;
+    type Page = { data: { results: { amount: { value: unknown } }[] }[] };
+    const values = async (key: string) =>
+      ((await (await costs(query, key)).json()) as Page).data.flatMap((b) =>
+        b.results.map((r) => r.amount.value),
+      );
+    const strings = await values("sk-admin-str-sandbox-0001");
+    expect(strings.length).toBeGreaterThan(0);
+    for (const value of strings) expect(value).toEqual(expect.stringMatching(/^\d+\.\d{2,8}$/));
+    expect((await values("sk-admin-num-sandbox-0001")).every((value) => typeof value === "number")).toBe(
+      true,
+    );
+    // Unprefixed keys are split by hash, so a dev setup meets both shapes.
+    const kinds = new Set<string>();
+    for (let i = 0; i < 16; i++)
+      for (const v of await values(`sk-admin-mixed-${i}000000`)) kinds.add(typeof v);
+    expect([...kinds].sort()).toEqual(["number", "string"]);
+  });
 });

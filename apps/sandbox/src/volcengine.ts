@@ -286,7 +286,9 @@ function expectedSignature(
   const canonicalQuery = pairs.map(([name, value]) => `${name}=${value}`).join("&");
 
   const bodyHash = createHash("sha256").update(body).digest("hex");
-  if (!auth.signedHeaders.includes("host") || !auth.signedHeaders.includes("x-date")) return undefined;
+  // The official SDKs sign only x-date, and x-content-sha256 when there is a body; host is optional
+  // (the docs' example signs it, @volcengine/openapi does not), and the gateway takes either.
+  if (!auth.signedHeaders.includes("x-date")) return undefined;
   const headerLines: string[] = [];
   for (const name of auth.signedHeaders) {
     const value = header(req.headers[name]);
@@ -382,6 +384,12 @@ function parseListBillDetail(params: Record<string, unknown>): ListBillDetailQue
   if (typeof BillPeriod !== "string" || !/^\d{4}-(0[1-9]|1[0-2])$/.test(BillPeriod)) {
     return { error: "BillPeriod must be formatted YYYY-MM" };
   }
+  const earliest = earliestBillPeriod();
+  if (BillPeriod < earliest) {
+    return {
+      error: `BillPeriod ${BillPeriod} is out of range: bills can be queried for the last 24 months only, and from 2022-01 (the earliest for this account now: ${earliest})`,
+    };
+  }
   if (GroupPeriod !== 0 && GroupPeriod !== 1 && GroupPeriod !== 2) {
     return { error: "GroupPeriod must be 0, 1 or 2" };
   }
@@ -400,6 +408,18 @@ function parseListBillDetail(params: Record<string, unknown>): ListBillDetailQue
     offset: Offset,
     needRecordNum: NeedRecordNum === 1,
   };
+}
+
+/**
+ * The oldest bill month ListBillDetail answers: "最多24个月；最早只能查询2022-01" (at most 24 months,
+ * nothing before 2022-01; https://volcengine.com/docs/6269/1127842). Counted here as the current
+ * month and the 23 before it, the stricter reading of "24 months".
+ */
+export function earliestBillPeriod(now: number = Date.now()): string {
+  const date = new Date(now);
+  const months = date.getUTCFullYear() * 12 + date.getUTCMonth() - 23;
+  const period = `${Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, "0")}`;
+  return period < "2022-01" ? "2022-01" : period;
 }
 
 /** Deterministic per (access key, day): 1 to 4 billing items, payable amounts in whole fen (CNY). */

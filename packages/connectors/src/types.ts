@@ -16,6 +16,12 @@ export interface CostPagesInput {
   /** UTC day to stop before, YYYY-MM-DD (exclusive). (Default: tomorrow UTC, so today is included) */
   endDay?: string;
   signal?: AbortSignal;
+  /**
+   * Told, in a sentence for the run's history, about days in the range the provider does not serve
+   * and that were therefore not asked for (e.g. bill months older than Volcano Engine keeps).
+   * (Default: none)
+   */
+  onNotice?: (message: string) => void;
 }
 
 /** What every provider's costs client offers, so job code stays provider-agnostic. */

@@ -189,7 +189,8 @@ export interface QuotaAccounts {
   stripe_customer_id: string | null;
   stripe_subscription_id: string | null;
   subscription_period_end: Timestamp | null;
-  subscription_status: "active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | null;
+  subscription_status: "active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | "unknown" | null;
+  subscription_status_raw: string | null;
   subscription_synced_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
   uploads_used_today: Generated<number>;
@@ -275,6 +276,7 @@ export interface SyncRuns {
   finished_at: Timestamp | null;
   id: Generated<Int8>;
   job_id: string | null;
+  notice: string | null;
   pages: Generated<number>;
   rows_fetched: Generated<number>;
   rows_inserted: Generated<number>;

@@ -37,7 +37,7 @@ const columnOverrides = {
   "api_tokens.role": '"viewer" | "operator" | "admin"',
   "quota_accounts.alert_level": '"warning" | "critical" | null',
   "quota_accounts.subscription_status":
-    '"active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | null',
+    '"active" | "trialing" | "past_due" | "unpaid" | "canceled" | "incomplete" | "incomplete_expired" | "paused" | "unknown" | null',
   "quota_alerts.metric": '"uploads" | "aiRequests" | "storageBytes"',
   "quota_alerts.level": '"warning" | "critical"',
 };

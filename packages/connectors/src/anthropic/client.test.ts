@@ -9,6 +9,7 @@ import {
   requestCount,
   sandboxUrl,
   uniqueKey,
+  utcDayOffset,
 } from "../test-helpers.ts";
 import type { CostLine } from "../types.ts";
 import { type AnthropicCostsClientOptions, createAnthropicCostsClient } from "./client.ts";
@@ -147,6 +148,29 @@ describe("Anthropic costs client against the sandbox", () => {
     expect(error.kind).toBe("transient");
     expect(error.message).toBe("Anthropic returned the same page cursor twice");
     expect(seen).toHaveLength(2);
+  });
+
+  test("a sync started today asks only for complete days: nothing yet, and no failure", async () => {
+    const key = newKey();
+    const pages = await collect(client(key).pages({ startDay: utcDayOffset(0) }));
+    expect(pages.flat()).toEqual([]);
+    expect(await requestCount(key)).toBe(0);
+  });
+
+  test("the default range ends at today's midnight, so yesterday is read and today is not asked for", async () => {
+    const key = newKey();
+    const lines = (await collect(client(key).pages({ startDay: utcDayOffset(-2) }))).flat();
+    expect([...new Set(lines.map((line) => line.day))].sort()).toEqual([utcDayOffset(-2), utcDayOffset(-1)]);
+    expect(await requestCount(key)).toBe(1);
+  });
+
+  test("Anthropic's 400 'Invalid date range' (no complete day yet) means nothing yet, not a dead letter", async () => {
+    const key = newKey();
+    // A clock a day ahead believes the provider's today is complete; the provider says otherwise.
+    const ahead = () => new Date(Date.now() + 86_400_000);
+    const pages = await collect(client(key, { now: ahead }).pages({ startDay: utcDayOffset(0) }));
+    expect(pages.flat()).toEqual([]);
+    expect(await requestCount(key)).toBe(1);
   });
 
   test("an empty or reversed range makes no request", async () => {

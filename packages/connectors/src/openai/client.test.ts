@@ -61,10 +61,33 @@ describe("OpenAI costs client against the sandbox", () => {
     const identities = lines.map((line) => `${line.day}|${line.lineItem}`);
     expect(new Set(identities).size).toBe(identities.length);
     for (const line of lines) {
-      expect(line.amount).toMatch(/^\d+(\.\d{1,6})?$/);
+      // Number amounts have up to 6 decimals; string amounts (half the keys) carry up to 8.
+      expect(line.amount).toMatch(/^\d+(\.\d{1,8})?$/);
       expect(line.currency).toBe("USD");
     }
     expect(await requestCount(key)).toBe(4);
+  });
+
+  test("amounts answered as decimal strings are kept digit for digit instead of failing the sync", async () => {
+    const key = newKey("sk-admin-str-");
+    const range = { startDay: "2024-03-01", endDay: "2024-03-04" };
+    const lines = (await collect(client(key).pages(range))).flat();
+
+    const raw = (await (
+      await fetch(
+        `${baseUrl}/v1/organization/costs?start_time=1709251200&end_time=1709510400&group_by=line_item`,
+        {
+          headers: { authorization: `Bearer ${key}` },
+        },
+      )
+    ).json()) as { data: { results: { line_item: string; amount: { value: unknown } }[] }[] };
+    const values = raw.data.flatMap((bucket) => bucket.results.map((result) => result.amount.value));
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((value) => typeof value === "string")).toBe(true);
+    // The provider's digits, trailing zeros dropped ("12.50" is "12.5").
+    expect(lines.map((line) => line.amount)).toEqual(
+      (values as string[]).map((value) => value.replace(/0+$/, "").replace(/\.$/, "")),
+    );
   });
 
   test("the same key and range give identical results twice", async () => {

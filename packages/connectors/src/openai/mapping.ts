@@ -1,5 +1,5 @@
 import { unixSecondsToDay } from "../days.ts";
-import { addDecimalStrings, numberToDecimalString } from "../decimal.ts";
+import { addDecimalStrings, normalizeDecimalString, numberToDecimalString } from "../decimal.ts";
 import type { CostLine } from "../types.ts";
 import type { CostsBucket } from "./schemas.ts";
 
@@ -14,9 +14,11 @@ export function mapCostBuckets(buckets: readonly CostsBucket[]): CostLine[] {
   for (const bucket of buckets) {
     const day = unixSecondsToDay(bucket.start_time);
     for (const result of bucket.results) {
+      if (!result.amount) continue;
       const lineItem = result.line_item ?? unattributedLineItem;
       const currency = result.amount.currency.toUpperCase();
-      const amount = numberToDecimalString(result.amount.value);
+      const { value } = result.amount;
+      const amount = typeof value === "number" ? numberToDecimalString(value) : normalizeDecimalString(value);
       const key = JSON.stringify([day, lineItem, currency]);
       const existing = lines.get(key);
       if (existing) existing.amount = addDecimalStrings(existing.amount, amount);

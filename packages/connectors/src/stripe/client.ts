@@ -1,12 +1,23 @@
 import { type BeforeRequest, type RetryOptions, requestJson } from "../http.ts";
 import { nextPageCursor } from "../paging.ts";
 import { parseResponse } from "../parse.ts";
-import { type StripeSubscription, type SubscriptionStatus, subscriptionListSchema } from "./schemas.ts";
+import {
+  type StripeSubscription,
+  type SubscriptionStatus,
+  subscriptionListSchema,
+  subscriptionStatusSchema,
+} from "./schemas.ts";
 
 const provider = "stripe";
 const providerName = "Stripe";
 
 export const stripeDefaultBaseUrl = "https://api.stripe.com";
+/**
+ * The API version this client is written for, sent as Stripe-Version on every request. Without it
+ * Stripe answers in the account's default version, whatever shape that has; from this version on the
+ * billing period is on the subscription's items (https://docs.stripe.com/changelog/basil).
+ */
+export const stripeApiVersion = "2025-03-31.basil";
 
 export interface StripeClientOptions {
   /** Secret key (sk_live_... or sk_test_...). Never logged or put in error messages. */
@@ -21,13 +32,21 @@ export interface StripeClientOptions {
   retry?: RetryOptions;
   /** Awaited before every HTTP request, retries included, e.g. to pace calls. (Default: none) */
   beforeRequest?: BeforeRequest;
+  /**
+   * Stripe-Version to pin. Versions before 2025-03-31.basil put the period on the subscription, and
+   * it is read from there. (Default: `stripeApiVersion`, "2025-03-31.basil")
+   */
+  apiVersion?: string;
 }
 
 /** A subscription as synchub keeps it. */
 export interface SubscriptionSummary {
   id: string;
   customer: string;
+  /** One of the eight documented statuses, or "unknown" when Stripe sent another. */
   status: SubscriptionStatus;
+  /** The status exactly as Stripe sent it. */
+  rawStatus: string;
   /** End of the current billing period; null when Stripe does not say. */
   currentPeriodEnd: Date | null;
   /** The host app's user id from `metadata.user_ref`; null when the subscription has none. */
@@ -61,7 +80,10 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
         providerName,
         credentialName: "secret key",
         url,
-        headers: { authorization: `Bearer ${options.secretKey}` },
+        headers: {
+          authorization: `Bearer ${options.secretKey}`,
+          "stripe-version": options.apiVersion ?? stripeApiVersion,
+        },
         secrets: [options.secretKey],
         ...(input.signal === undefined ? {} : { signal: input.signal }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -92,12 +114,27 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
 }
 
 export function mapSubscription(subscription: StripeSubscription): SubscriptionSummary {
-  const end = subscription.current_period_end;
+  const known = subscriptionStatusSchema.safeParse(subscription.status);
+  const end = periodEnd(subscription);
   return {
     id: subscription.id,
     customer: typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id,
-    status: subscription.status,
-    currentPeriodEnd: end === null || end === undefined ? null : new Date(end * 1000),
+    status: known.success ? known.data : "unknown",
+    rawStatus: subscription.status,
+    currentPeriodEnd: end === null ? null : new Date(end * 1000),
     userRef: subscription.metadata?.user_ref || null,
   };
+}
+
+/**
+ * From 2025-03-31.basil each item has its own period and the subscription none; Stripe itself takes
+ * the earliest item end as the subscription's (the list's `current_period_end` filter does). Older
+ * versions put it on the subscription.
+ */
+function periodEnd(subscription: StripeSubscription): number | null {
+  const itemEnds = (subscription.items?.data ?? [])
+    .map((item) => item.current_period_end)
+    .filter((end): end is number => typeof end === "number");
+  if (itemEnds.length > 0) return Math.min(...itemEnds);
+  return subscription.current_period_end ?? null;
 }

@@ -4,11 +4,13 @@ export {
   type StripeClient,
   type StripeClientOptions,
   type SubscriptionSummary,
+  stripeApiVersion,
   stripeDefaultBaseUrl,
 } from "./client.ts";
 export {
   type StripeSubscription,
   type SubscriptionStatus,
+  stripeSubscriptionItemSchema,
   stripeSubscriptionSchema,
   subscriptionListSchema,
   subscriptionStatusSchema,

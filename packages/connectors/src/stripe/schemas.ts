@@ -12,13 +12,21 @@ export const subscriptionStatusSchema = z.enum([
   "paused",
 ]);
 
+export const stripeSubscriptionItemSchema = z.object({
+  // Where the period lives from API version 2025-03-31.basil on.
+  current_period_end: z.number().int().nullish(),
+});
+
 export const stripeSubscriptionSchema = z.object({
   id: z.string().min(1),
   // An id, or the expanded customer object when the caller asked for expand[]=data.customer.
   customer: z.union([z.string().min(1), z.object({ id: z.string().min(1) })]),
-  status: subscriptionStatusSchema,
-  // Newer API versions moved the period onto subscription items; absent means unknown.
+  // Any string: Stripe's enums are open ("new values may appear even on older API versions",
+  // stripe-node #2786), and one new status must not fail the whole listing.
+  status: z.string().min(1),
+  // Where the period lived before 2025-03-31.basil.
   current_period_end: z.number().int().nullish(),
+  items: z.object({ data: z.array(stripeSubscriptionItemSchema) }).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
 });
 
@@ -29,4 +37,5 @@ export const subscriptionListSchema = z.object({
 });
 
 export type StripeSubscription = z.infer<typeof stripeSubscriptionSchema>;
-export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
+/** One of the eight documented statuses, or "unknown" for anything else (the raw value is kept too). */
+export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema> | "unknown";

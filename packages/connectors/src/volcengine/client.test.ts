@@ -15,6 +15,17 @@ import { createVolcengineCostsClient, type VolcengineCostsClientOptions } from "
 import { signVolcengineRequest } from "./sign.ts";
 
 const baseUrl = `${sandboxUrl}/volcengine`;
+
+/**
+ * Day `day` of the month `monthsAgo` months before the current UTC one, YYYY-MM-DD. Volcano Engine
+ * answers bill months from the last 24 months only, so the tests ask recent ones.
+ */
+function monthDay(monthsAgo: number, day: number): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, day))
+    .toISOString()
+    .slice(0, 10);
+}
 const newAccessKey = (prefix = "AKLTtest") => uniqueKey(prefix);
 
 /** The sandbox's documented rule: hex sha256 of "sandbox-secret:" + access key id. */
@@ -36,13 +47,13 @@ describe("Volcano Engine costs client against the sandbox", () => {
   test("pages through a month with offsets and returns every day's lines exactly once", async () => {
     const ak = newAccessKey();
     const pages = await collect(
-      client(ak, { pageLimit: 7 }).pages({ startDay: "2024-03-01", endDay: "2024-03-11" }),
+      client(ak, { pageLimit: 7 }).pages({ startDay: monthDay(3, 1), endDay: monthDay(3, 11) }),
     );
 
     expect(pages).toHaveLength(1);
     const lines = pages.flat();
     expect([...new Set(lines.map((line) => line.day))].sort()).toEqual(
-      daysBetween("2024-03-01", "2024-03-11"),
+      daysBetween(monthDay(3, 1), monthDay(3, 11)),
     );
     expectUniqueLines(lines);
     for (const line of lines) {
@@ -56,20 +67,19 @@ describe("Volcano Engine costs client against the sandbox", () => {
 
   test("a range across months asks each bill period and keeps only the asked days", async () => {
     const ak = newAccessKey();
-    const pages = await collect(client(ak).pages({ startDay: "2024-02-27", endDay: "2024-03-03" }));
+    const startDay = monthDay(2, -1); // the last two days of the month before
+    const pages = await collect(client(ak).pages({ startDay, endDay: monthDay(2, 3) }));
     expect(pages).toHaveLength(2);
-    expect([...new Set(pages[0]!.map((line) => line.day))].sort()).toEqual([
-      "2024-02-27",
-      "2024-02-28",
-      "2024-02-29",
-    ]);
-    expect([...new Set(pages[1]!.map((line) => line.day))].sort()).toEqual(["2024-03-01", "2024-03-02"]);
+    expect([...new Set(pages[0]!.map((line) => line.day))].sort()).toEqual(
+      daysBetween(startDay, monthDay(2, 1)),
+    );
+    expect([...new Set(pages[1]!.map((line) => line.day))].sort()).toEqual([monthDay(2, 1), monthDay(2, 2)]);
     expect(await requestCount(ak)).toBe(2);
   });
 
   test("the same key and range give identical results twice, whatever the page size", async () => {
     const ak = newAccessKey();
-    const range = { startDay: "2024-06-03", endDay: "2024-06-19" };
+    const range = { startDay: monthDay(4, 3), endDay: monthDay(4, 19) };
     const first = (await collect(client(ak, { pageLimit: 5 }).pages(range))).flat();
     const second = (await collect(client(ak, { pageLimit: 300 }).pages(range))).flat();
     expect(first.length).toBeGreaterThan(0);
@@ -79,8 +89,8 @@ describe("Volcano Engine costs client against the sandbox", () => {
   test("a single injected 503 is retried and the call succeeds", async () => {
     const ak = newAccessKey();
     await injectFault({ key: ak, kind: "5xx", status: 503 });
-    const pages = await collect(client(ak).pages({ startDay: "2024-05-01", endDay: "2024-05-03" }));
-    expect(pages.flat().map((line) => line.day)).toContain("2024-05-02");
+    const pages = await collect(client(ak).pages({ startDay: monthDay(1, 1), endDay: monthDay(1, 3) }));
+    expect(pages.flat().map((line) => line.day)).toContain(monthDay(1, 2));
     expect(await requestCount(ak)).toBe(2);
   });
 
@@ -89,7 +99,10 @@ describe("Volcano Engine costs client against the sandbox", () => {
     const wrongSecret = sandboxSecret(`${ak}-not-it`);
     const error = await captureError(
       collect(
-        client(ak, { secretAccessKey: wrongSecret }).pages({ startDay: "2024-05-01", endDay: "2024-05-03" }),
+        client(ak, { secretAccessKey: wrongSecret }).pages({
+          startDay: monthDay(1, 1),
+          endDay: monthDay(1, 3),
+        }),
       ),
     );
     expect(error.kind).toBe("permanent");
@@ -103,7 +116,7 @@ describe("Volcano Engine costs client against the sandbox", () => {
   test("a revoked access key is a permanent InvalidAccessKey error", async () => {
     const ak = newAccessKey("AKLTrevoked");
     const error = await captureError(
-      collect(client(ak).pages({ startDay: "2024-05-01", endDay: "2024-05-03" })),
+      collect(client(ak).pages({ startDay: monthDay(1, 1), endDay: monthDay(1, 3) })),
     );
     expect(error.kind).toBe("permanent");
     expect(error.code).toBe("InvalidAccessKey");
@@ -113,7 +126,7 @@ describe("Volcano Engine costs client against the sandbox", () => {
   test("a request signed more than 15 minutes ago is refused as expired", async () => {
     const ak = newAccessKey();
     const url = new URL(`${baseUrl}/?Action=ListBillDetail&Version=2022-01-01`);
-    const body = JSON.stringify({ BillPeriod: "2024-05", Limit: 10 });
+    const body = JSON.stringify({ BillPeriod: monthDay(1, 1).slice(0, 7), Limit: 10 });
     const headers = signVolcengineRequest({
       method: "POST",
       url,
@@ -135,7 +148,7 @@ describe("Volcano Engine costs client against the sandbox", () => {
     const ak = newAccessKey();
     await injectFault({ key: ak, kind: "repeat-page" });
     const error = await captureError(
-      collect(client(ak, { pageLimit: 5 }).pages({ startDay: "2024-05-01", endDay: "2024-05-20" })),
+      collect(client(ak, { pageLimit: 5 }).pages({ startDay: monthDay(1, 1), endDay: monthDay(1, 20) })),
     );
     expect(error.kind).toBe("transient");
     expect(error.code).toBe("unexpected_page");
@@ -148,7 +161,7 @@ describe("Volcano Engine costs client against the sandbox", () => {
     const ak = newAccessKey();
     await injectFault({ key: ak, kind: "malformed" });
     const error = await captureError(
-      collect(client(ak).pages({ startDay: "2024-05-01", endDay: "2024-05-03" })),
+      collect(client(ak).pages({ startDay: monthDay(1, 1), endDay: monthDay(1, 3) })),
     );
     expect(error.kind).toBe("transient");
     expect(error.code).toBe("malformed_response");
@@ -158,10 +171,40 @@ describe("Volcano Engine costs client against the sandbox", () => {
     const ak = newAccessKey();
     await injectFault({ key: ak, kind: "429", retryAfterSeconds: 30 });
     const error = await captureError(
-      collect(client(ak).pages({ startDay: "2024-05-01", endDay: "2024-05-03" })),
+      collect(client(ak).pages({ startDay: monthDay(1, 1), endDay: monthDay(1, 3) })),
     );
     expect(error.kind).toBe("transient");
     expect(error.code).toBe("FlowLimitExceeded");
     expect(error.retryAfterMs).toBe(30_000);
   });
+
+  test("a backfill from before the last 24 months asks only the months Volcano Engine answers, and says so", async () => {
+    const ak = newAccessKey();
+    const notices: string[] = [];
+    const earliest = monthDay(23, 1);
+    const pages = await collect(
+      client(ak).pages({ startDay: "2021-06-01", endDay: monthDay(22, 3), onNotice: (n) => notices.push(n) }),
+    );
+    expect(pages.flat().length).toBeGreaterThan(0);
+    expect(pages.flat().every((line) => line.day >= earliest)).toBe(true);
+    expect(notices).toEqual([
+      `Volcano Engine answers bill months from ${earliest.slice(0, 7)} on (the last 24 months, none before 2022-01): days from 2021-06-01 to ${addDaysUtc(earliest, -1)} were not asked for`,
+    ]);
+    expect(await requestCount(ak)).toBe(2);
+  });
+
+  test("a range entirely older than 24 months asks nothing and says so", async () => {
+    const ak = newAccessKey();
+    const notices: string[] = [];
+    const pages = await collect(
+      client(ak).pages({ startDay: "2021-06-01", endDay: "2021-07-01", onNotice: (n) => notices.push(n) }),
+    );
+    expect(pages.flat()).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(await requestCount(ak)).toBe(0);
+  });
 });
+
+function addDaysUtc(day: string, count: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + count * 86_400_000).toISOString().slice(0, 10);
+}

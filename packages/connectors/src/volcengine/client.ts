@@ -1,4 +1,4 @@
-import { dayToUnixSeconds, tomorrowUtc } from "../days.ts";
+import { addDays, dayToUnixSeconds, earlierDay, tomorrowUtc } from "../days.ts";
 import { ProviderError } from "../errors.ts";
 import { type BeforeRequest, type RetryOptions, requestJson } from "../http.ts";
 import { parseResponse } from "../parse.ts";
@@ -28,6 +28,8 @@ export interface VolcengineCostsClientOptions {
   retry?: RetryOptions;
   /** Awaited before every HTTP request, retries included, e.g. to pace calls. (Default: none) */
   beforeRequest?: BeforeRequest;
+  /** Clock used to work out which bill months Volcano Engine still serves. (Default: the system clock) */
+  now?: () => Date;
 }
 
 export const volcengineDefaultBaseUrl = "https://billing.volcengineapi.com";
@@ -85,10 +87,20 @@ export function createVolcengineCostsClient(options: VolcengineCostsClientOption
   }
 
   async function* pages(input: CostPagesInput): AsyncGenerator<CostLine[]> {
-    const startDay = input.startDay;
     const endDay = input.endDay ?? tomorrowUtc();
-    dayToUnixSeconds(startDay, "startDay");
+    dayToUnixSeconds(input.startDay, "startDay");
     dayToUnixSeconds(endDay, "endDay");
+    if (endDay <= input.startDay) return;
+    // Older months are refused with a 400 that would dead-letter the whole backfill: ask only the
+    // months served, and say which days were left out.
+    const firstServedDay = `${earliestBillPeriod(options.now?.() ?? new Date())}-01`;
+    if (input.startDay < firstServedDay) {
+      const lastSkipped = addDays(earlierDay(firstServedDay, endDay), -1);
+      input.onNotice?.(
+        `Volcano Engine answers bill months from ${firstServedDay.slice(0, 7)} on (the last 24 months, none before 2022-01): days from ${input.startDay} to ${lastSkipped} were not asked for`,
+      );
+    }
+    const startDay = input.startDay < firstServedDay ? firstServedDay : input.startDay;
     if (endDay <= startDay) return;
 
     for (const period of billPeriods(startDay, endDay)) {
@@ -132,6 +144,17 @@ export function createVolcengineCostsClient(options: VolcengineCostsClientOption
   }
 
   return { pages };
+}
+
+/**
+ * The oldest bill month ListBillDetail serves: "最多24个月；最早只能查询2022-01" (at most 24 months,
+ * nothing before 2022-01; https://volcengine.com/docs/6269/1127842, read 2026-12-03). Read strictly:
+ * the current month and the 23 before it, since asking one month too many fails the sync.
+ */
+export function earliestBillPeriod(now: Date): string {
+  const months = now.getUTCFullYear() * 12 + now.getUTCMonth() - 23;
+  const period = `${Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, "0")}`;
+  return period < "2022-01" ? "2022-01" : period;
 }
 
 /** The months (YYYY-MM) a day range touches, with the day when the range is a single day. */

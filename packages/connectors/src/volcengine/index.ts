@@ -1,5 +1,6 @@
 export {
   createVolcengineCostsClient,
+  earliestBillPeriod,
   type VolcengineCostsClientOptions,
   volcengineDefaultBaseUrl,
   volcengineDefaultRegion,
@@ -18,6 +19,8 @@ export {
   rfc3986Encode,
   signingKey,
   signVolcengineRequest,
+  type VolcengineSignature,
   type VolcengineSignInput,
   volcengineAlgorithm,
+  volcengineSignature,
 } from "./sign.ts";

@@ -133,7 +133,10 @@ export interface QuotaStatus {
   subscription: {
     id: string | null;
     customerId: string | null;
+    /** One of Stripe's eight documented statuses, or "unknown" (see `rawStatus`). */
     status: string | null;
+    /** The status exactly as Stripe sent it. */
+    rawStatus: string | null;
     currentPeriodEnd: Date | null;
     syncedAt: Date | null;
   };
@@ -157,6 +160,7 @@ export async function getQuotaStatus(db: Executor, userRef: string): Promise<Quo
       "q.stripe_subscription_id",
       "q.stripe_customer_id",
       "q.subscription_status",
+      "q.subscription_status_raw",
       "q.subscription_period_end",
       "q.subscription_synced_at",
       "p.daily_uploads",
@@ -176,6 +180,7 @@ export async function getQuotaStatus(db: Executor, userRef: string): Promise<Quo
       id: row.stripe_subscription_id,
       customerId: row.stripe_customer_id,
       status: row.subscription_status,
+      rawStatus: row.subscription_status_raw,
       currentPeriodEnd: toDate(row.subscription_period_end),
       syncedAt: toDate(row.subscription_synced_at),
     },
@@ -262,7 +267,9 @@ export function listQuotaAlerts(db: Executor, userRef: string) {
 export interface SubscriptionState {
   id: string;
   customer: string;
+  /** "unknown" for a status outside the eight Stripe documents; `rawStatus` keeps what it sent. */
   status: NonNullable<DB["quota_accounts"]["subscription_status"]>;
+  rawStatus: string;
   currentPeriodEnd: Date | null;
   userRef: string;
 }
@@ -288,6 +295,7 @@ export async function applySubscriptionStates(
     set stripe_subscription_id = s.id,
         stripe_customer_id = s.customer,
         subscription_status = s.status,
+        subscription_status_raw = s.raw_status,
         subscription_period_end = s.period_end,
         subscription_synced_at = now(),
         updated_at = now()
@@ -296,8 +304,9 @@ export async function applySubscriptionStates(
       ${chosen.map((s) => s.id)}::text[],
       ${chosen.map((s) => s.customer)}::text[],
       ${chosen.map((s) => s.status)}::text[],
+      ${chosen.map((s) => s.rawStatus)}::text[],
       ${chosen.map((s) => s.currentPeriodEnd?.toISOString() ?? null)}::timestamptz[]
-    ) as s(user_ref, id, customer, status, period_end)
+    ) as s(user_ref, id, customer, status, raw_status, period_end)
     where q.user_ref = s.user_ref`.execute(db);
   const matched = Number(result.numAffectedRows ?? 0);
   return { matched, unmatched: chosen.length - matched };
@@ -312,6 +321,8 @@ const statusRank: Record<SubscriptionState["status"], number> = {
   incomplete: 5,
   canceled: 6,
   incomplete_expired: 7,
+  // Whatever a new status means, a known one says more about the user's access.
+  unknown: 8,
 };
 
 function compareSubscriptions(a: SubscriptionState, b: SubscriptionState): number {

@@ -55,6 +55,18 @@ export async function recordRunProgress(
     .execute();
 }
 
+/**
+ * Adds a sentence to the run's notice (what the sync could not ask its provider for), after any it
+ * already has.
+ */
+export async function recordRunNotice(db: Executor, runId: string, notice: string): Promise<void> {
+  await db
+    .updateTable("sync_runs")
+    .set({ notice: sql`coalesce(notice || E'\n', '') || ${notice}` })
+    .where("id", "=", runId)
+    .execute();
+}
+
 export async function finishRun(
   db: Executor,
   runId: string,

@@ -56,10 +56,51 @@ describe("stripe.syncSubscriptions", () => {
     });
     for (const sub of [expected[0]!, expected[49]!, last]) {
       const status = await getQuotaStatus(t.db, sub.metadata.user_ref);
-      expect(status?.subscription).toMatchObject({ id: sub.id, status: sub.status });
+      expect(status?.subscription).toMatchObject({ id: sub.id, rawStatus: sub.status });
+      expect(status?.subscription.currentPeriodEnd).toBeInstanceOf(Date);
       expect(status?.subscription.syncedAt).toBeInstanceOf(Date);
     }
     expect((await getQuotaStatus(t.db, "user_9999"))?.subscription.status).toBeNull();
+    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
+  });
+
+  it("stores a status Stripe added later as unknown with the raw value, and the period end from the items", async () => {
+    const key = "sk_test_quota_sync_2";
+    const current = (await (
+      await fetch(`${stripeBaseUrl}/v1/subscriptions?limit=20&status=all`, {
+        headers: { authorization: `Bearer ${key}`, "stripe-version": "2025-03-31.basil" },
+      })
+    ).json()) as {
+      data: { id: string; status: string; items: { data: { current_period_end: number }[] } }[];
+    };
+    // user_0013 is in a status outside the eight; user_0001 is an ordinary one.
+    const future = current.data[12]!;
+    const ordinary = current.data[0]!;
+    expect(future.status).toBe("pending_activation");
+    for (const userRef of ["user_0001", "user_0013"])
+      await upsertQuotaAccount(t.db, { userRef, planId: "pro" });
+
+    const results = await runStripeSync(t.db, {
+      trigger: "manual",
+      stripe: { secretKey: key, baseUrl: stripeBaseUrl },
+    });
+    expect(results?.matched).toBe(2);
+
+    const periodEnd = (sub: typeof future) =>
+      new Date(Math.min(...sub.items.data.map((item) => item.current_period_end)) * 1000);
+    expect((await getQuotaStatus(t.db, "user_0013"))?.subscription).toMatchObject({
+      id: future.id,
+      status: "unknown",
+      rawStatus: "pending_activation",
+      currentPeriodEnd: periodEnd(future),
+    });
+    expect((await getQuotaStatus(t.db, "user_0001"))?.subscription).toMatchObject({
+      id: ordinary.id,
+      status: ordinary.status,
+      rawStatus: ordinary.status,
+      currentPeriodEnd: periodEnd(ordinary),
+    });
     const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
     expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
   });

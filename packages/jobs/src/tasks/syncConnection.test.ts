@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { createCostsClient } from "@synchub/connectors";
 import { listCostRows } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
@@ -11,6 +12,7 @@ import {
   runDueJobs,
   sandboxKey,
   sandboxRequestCount,
+  testSecrets,
 } from "../testing.ts";
 
 let t: TestDatabase;
@@ -313,5 +315,45 @@ describe("sync.connection", () => {
 
     expect(await runsOf(id)).toEqual([]);
     expect(await sandboxRequestCount(key)).toBe(0);
+  });
+
+  it("a Volcano Engine backfill older than 24 months is clamped, succeeds, and the run says what was left out", async () => {
+    const { id: tenantId } = await insertTenant(t.db);
+    const accessKeyId = `AKLTjobs${randomBytes(6).toString("hex")}`;
+    const { id } = await t.db
+      .insertInto("connections")
+      .values({
+        tenant_id: tenantId,
+        provider: "volcengine",
+        name: "Volcano Engine",
+        base_url: `${inject("sandboxUrl")}/volcengine`,
+        credentials_encrypted: testSecrets.seal(
+          JSON.stringify({
+            accessKeyId,
+            // The sandbox's documented secret for an access key.
+            secretAccessKey: createHash("sha256").update(`sandbox-secret:${accessKeyId}`).digest("hex"),
+          }),
+        ),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+
+    await runDueJobs(t.db, t.url, { backfillDays: 1000 });
+
+    const [run] = await runsOf(id);
+    expect(run).toMatchObject({ status: "succeeded", error: null });
+    expect(run?.rows_inserted).toBeGreaterThan(0);
+    const now = new Date();
+    const earliest = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 23, 1))
+      .toISOString()
+      .slice(0, 7);
+    expect(run?.notice).toMatch(
+      new RegExp(
+        `^Volcano Engine answers bill months from ${earliest} on \\(the last 24 months, none before 2022-01\\): days from \\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2} were not asked for$`,
+      ),
+    );
+    const saved = await listCostRows(t.db, id);
+    expect(saved.every((row) => String(row.day) >= `${earliest}-01`)).toBe(true);
+    expect((await connectionState(id)).sync_status).toBe("ok");
   });
 });

@@ -7,6 +7,7 @@ import {
   finishRun,
   pacingLimitsOf,
   pauseRateLimit,
+  recordRunNotice,
   recordRunProgress,
   releaseSyncClaims,
   type SyncBookkeeper,
@@ -123,12 +124,16 @@ export async function syncConnection(
       }),
     });
     const startDay = watermarkDay(connection.last_synced_at, ctx.sync.backfillDays ?? 30, startedAt);
-    for await (const page of client.pages({ startDay, signal })) {
+    // What the provider could not be asked for (e.g. bill months it no longer serves) goes on the run.
+    const notices: string[] = [];
+    const onNotice = (notice: string) => notices.push(notice);
+    for await (const page of client.pages({ startDay, signal, onNotice })) {
       await db.transaction().execute(async (trx) => {
         const written = await upsertCostRows(trx, connection.id, page);
         await recordRunProgress(trx, runId, { fetched: page.length, ...written });
       });
     }
+    if (notices.length > 0) await recordRunNotice(db, runId, notices.join("\n"));
     await bookkeeper.complete({
       runId,
       connectionId: connection.id,
