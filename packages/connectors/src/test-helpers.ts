@@ -1,5 +1,7 @@
 // Helpers for the connector tests, which run against the sandbox the root vitest setup starts.
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, inject } from "vitest";
 import { ProviderError } from "./errors.ts";
 import type { CostLine } from "./types.ts";
@@ -51,4 +53,52 @@ export function utcDayOffset(days: number, now: Date = new Date()): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days))
     .toISOString()
     .slice(0, 10);
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface FixtureServer {
+  /** Origin to use as a client's baseUrl. */
+  url: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A local HTTP peer for contract tests: `answer` picks the status, body and headers of each reply
+ * from the request, typically a provider's published example kept in a fixtures folder.
+ */
+export async function serveFixture(
+  answer: (request: RecordedRequest) => { status?: number; body: unknown; headers?: Record<string, string> },
+): Promise<FixtureServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const request = {
+        method: req.method ?? "GET",
+        url: new URL(req.url ?? "/", "http://fixture.invalid"),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      requests.push(request);
+      const reply = answer(request);
+      res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
