@@ -1,5 +1,5 @@
 /** Shared plumbing: one embedded Postgres per bench run, a fresh migrated database per benchmark. */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { createDb, type Database, migrateToLatest } from "@synchub/db";
@@ -96,12 +96,13 @@ export async function insertConnections(
   const rows = await db
     .insertInto("connections")
     .values(
-      Array.from({ length: input.count }, (_, i) => ({
+      Array.from({ length: input.count }, (_, i) => ({ id: randomUUID(), i })).map(({ id, i }) => ({
+        id,
         tenant_id: tenant.id,
         provider: input.provider,
         name: `${input.provider} ${i}`,
         base_url: input.baseUrl,
-        credentials_encrypted: benchSecrets.box.seal(JSON.stringify(input.credentials(i))),
+        credentials_encrypted: benchSecrets.box.seal(JSON.stringify(input.credentials(i)), id),
         status: input.status ?? "active",
       })),
     )

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createSynchubClient } from "@synchub/client";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
@@ -24,21 +24,21 @@ beforeAll(async () => {
     .values({ name: "Acme", tier: "pro" })
     .returning("id")
     .executeTakeFirstOrThrow();
-  connectionId = (
-    await t.db
-      .insertInto("connections")
-      .values({
-        tenant_id: tenant.id,
-        provider: "openai",
-        name: "Main",
-        base_url: null,
-        credentials_encrypted: createSecretBox(encryptionKey).seal(
-          JSON.stringify({ adminKey: "sk-x-123456789" }),
-        ),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow()
-  ).id;
+  connectionId = randomUUID();
+  await t.db
+    .insertInto("connections")
+    .values({
+      id: connectionId,
+      tenant_id: tenant.id,
+      provider: "openai",
+      name: "Main",
+      base_url: null,
+      credentials_encrypted: createSecretBox(encryptionKey).seal(
+        JSON.stringify({ adminKey: "sk-x-123456789" }),
+        connectionId,
+      ),
+    })
+    .execute();
   const login = await fetch(`${server.url}/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -53,7 +53,10 @@ afterAll(async () => {
 
 /** Creates a token as the logged-in admin, over HTTP like the admin UI does. */
 async function createToken(name: string, role: "viewer" | "operator" | "admin") {
-  const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie, origin: server.url } });
+  const admin = createSynchubClient({
+    url: server.url,
+    headers: { cookie: adminCookie, origin: server.url },
+  });
   return admin.tokens.create.mutate({ name, role });
 }
 
@@ -135,7 +138,10 @@ describe("API tokens over HTTP", () => {
   it("answers 401 to a revoked token and to an unknown one", async () => {
     const created = await createToken("to-revoke", "admin");
     expect((await call("connections.list", created.token)).status).toBe(200);
-    const admin = createSynchubClient({ url: server.url, headers: { cookie: adminCookie, origin: server.url } });
+    const admin = createSynchubClient({
+      url: server.url,
+      headers: { cookie: adminCookie, origin: server.url },
+    });
     await admin.tokens.revoke.mutate({ id: created.id });
 
     expect((await call("connections.list", created.token)).status).toBe(401);

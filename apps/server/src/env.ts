@@ -32,14 +32,33 @@ const envSchema = z.object({
    * are checked against it; cookie-authenticated changes must come from its origin.
    */
   SYNCHUB_PUBLIC_URL: optionalString(
-    z.url({ protocol: /^https?$/, error: "SYNCHUB_PUBLIC_URL must be an http(s) URL such as https://synchub.example.com" }),
+    z.url({
+      protocol: /^https?$/,
+      error: "SYNCHUB_PUBLIC_URL must be an http(s) URL such as https://synchub.example.com",
+    }),
   ),
   /** More origins allowed to send cookie-authenticated changes, comma-separated (pnpm dev: the Vite server). */
   SYNCHUB_TRUSTED_ORIGINS: optionalString(z.string())
-    .transform((value) => (value ? value.split(",").map((origin) => origin.trim()).filter(Boolean) : []))
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: "each of SYNCHUB_TRUSTED_ORIGINS must be an http(s) origin" }))),
+    .transform((value) =>
+      value
+        ? value
+            .split(",")
+            .map((origin) => origin.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(
+      z.array(
+        z.url({ protocol: /^https?$/, error: "each of SYNCHUB_TRUSTED_ORIGINS must be an http(s) origin" }),
+      ),
+    ),
   /** Largest request body accepted on any route. */
-  SYNCHUB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  SYNCHUB_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Behind a proxy that appends the client to X-Forwarded-For, trust its last entry. */
   SYNCHUB_TRUST_PROXY: z
     .enum(["true", "false"])

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ let t: TestDatabase;
 let server: RunningServer;
 const encryptionKey = randomBytes(32).toString("base64");
 const adminKey = "sk-admin-http-secret-0123456789";
+const connectionId = randomUUID();
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -25,11 +26,12 @@ beforeAll(async () => {
   await t.db
     .insertInto("connections")
     .values({
+      id: connectionId,
       tenant_id: tenant.id,
       provider: "openai",
       name: "Main",
       base_url: null,
-      credentials_encrypted: createSecretBox(encryptionKey).seal(JSON.stringify({ adminKey })),
+      credentials_encrypted: createSecretBox(encryptionKey).seal(JSON.stringify({ adminKey }), connectionId),
     })
     .execute();
 });

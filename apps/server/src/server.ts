@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createLoginThrottle, ensureAdminUser } from "@synchub/api";
-import { createDb, createPool, type Database } from "@synchub/db";
+import { createDb, createPool, type Database, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
@@ -61,12 +61,21 @@ export interface RunningServer {
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   assertCronSecret(options.cronSecret);
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "synchub-server" } });
+  const logger =
+    options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "synchub-server" } });
   // A request must not hang on an unreachable database: it fails in seconds and answers 503.
-  const pool = createPool({ connectionString: options.connectionString, applicationName: "synchub-server", connectTimeoutMs: 5_000 });
+  const pool = createPool({
+    connectionString: options.connectionString,
+    applicationName: "synchub-server",
+    connectTimeoutMs: 5_000,
+  });
   const db = createDb(pool);
   const secrets = createSecretBox(options.encryptionKey);
   await ensureAdminUser(db, options.admin.username, options.admin.password);
+  // Credentials sealed before they were bound to their connection are sealed again (the worker
+  // does the same at its start; whichever comes first does the work).
+  const resealed = await resealUnboundCredentials(db, secrets);
+  if (resealed > 0) logger.info({ resealed }, "re-sealed stored credentials bound to their connection");
 
   const app = new Hono<ServerEnv>();
   app.use(requestId());
@@ -87,7 +96,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       trustProxy: options.trustProxy ?? false,
       logger,
       origins: originPolicy({
-        trustedOrigins: [...(options.publicUrl ? [options.publicUrl] : []), ...(options.trustedOrigins ?? [])],
+        trustedOrigins: [
+          ...(options.publicUrl ? [options.publicUrl] : []),
+          ...(options.trustedOrigins ?? []),
+        ],
         trustRequestOrigin: !options.publicUrl,
       }),
     }),

@@ -48,7 +48,10 @@ export async function startTestServer(
 }
 
 /** An API token of `role`, inserted straight into the database. */
-export async function insertApiToken(t: TestDatabase, role: "viewer" | "operator" | "admin"): Promise<string> {
+export async function insertApiToken(
+  t: TestDatabase,
+  role: "viewer" | "operator" | "admin",
+): Promise<string> {
   const { token, tokenHash, prefix } = generateApiToken();
   await t.db
     .insertInto("api_tokens")

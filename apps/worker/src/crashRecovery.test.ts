@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { listCostRows } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
@@ -60,14 +60,19 @@ describe("a worker killed mid-sync", () => {
       .values({ name: "Crash", tier: "pro" })
       .returning("id")
       .executeTakeFirstOrThrow();
+    const connectionId = randomUUID();
     const connection = await t.db
       .insertInto("connections")
       .values({
+        id: connectionId,
         tenant_id: tenant.id,
         provider: "openai",
         name: "crash test",
         base_url: `${sandboxUrl}/openai`,
-        credentials_encrypted: createSecretBox(encryptionKey).seal(JSON.stringify({ adminKey })),
+        credentials_encrypted: createSecretBox(encryptionKey).seal(
+          JSON.stringify({ adminKey }),
+          connectionId,
+        ),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
 import { type RunningSandbox, startSandbox } from "@synchub/sandbox";
@@ -34,12 +34,13 @@ describe("two worker processes on one database", () => {
     await t.db
       .insertInto("connections")
       .values(
-        Array.from({ length: 12 }, (_, i) => ({
+        Array.from({ length: 12 }, (_, i) => ({ id: randomUUID(), i })).map(({ id, i }) => ({
+          id,
           tenant_id: tenant.id,
           provider: "openai",
           name: `account ${i}`,
           base_url: `${sandbox.url}/openai`,
-          credentials_encrypted: secrets.seal(JSON.stringify({ adminKey })),
+          credentials_encrypted: secrets.seal(JSON.stringify({ adminKey }), id),
           status: "paused" as const,
         })),
       )

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createDb, createPool } from "@synchub/db";
+import { createDb, createPool, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { createTaskList, cronItems, type StripeOptions, type SyncOptions } from "@synchub/jobs";
 import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
@@ -39,6 +39,11 @@ export async function startWorker(options: StartWorkerOptions) {
   const db = createDb(pool);
   const events: WorkerEvents = new EventEmitter();
   const { root: log, graphileLogger } = createLogger(options.logLevel);
+  const secrets = createSecretBox(options.encryptionKey);
+  // Credentials sealed before they were bound to their connection are sealed again before any
+  // sync opens them (the server does the same; whichever starts first does the work).
+  const resealed = await resealUnboundCredentials(db, secrets);
+  if (resealed > 0) log.info({ resealed }, "re-sealed stored credentials bound to their connection");
   const heartbeat = createHeartbeat(db, events, {
     onReap: (processIds) =>
       log.warn({ processIds }, "released the jobs of worker processes that stopped beating"),
@@ -54,7 +59,7 @@ export async function startWorker(options: StartWorkerOptions) {
     pollInterval: options.pollIntervalMs ?? 1000,
     taskList: createTaskList({
       db,
-      secrets: createSecretBox(options.encryptionKey),
+      secrets,
       sync: options.sync ?? {},
       ...(options.stripe === undefined ? {} : { stripe: options.stripe }),
     }),

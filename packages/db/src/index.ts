@@ -5,6 +5,7 @@ export * from "./repositories/apiTokens.ts";
 export * from "./repositories/audit.ts";
 export * from "./repositories/connections.ts";
 export * from "./repositories/costs.ts";
+export * from "./repositories/credentials.ts";
 export * from "./repositories/credits.ts";
 export * from "./repositories/deadLetters.ts";
 export * from "./repositories/flowControl.ts";

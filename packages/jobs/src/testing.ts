@@ -1,5 +1,5 @@
 /** Fixtures shared by the jobs tests: real rows, a real graphile-worker run, the real sandbox. */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "@synchub/db";
 import { createSecretBox, type Tier } from "@synchub/domain";
 import { Logger, runOnce } from "graphile-worker";
@@ -34,14 +34,16 @@ export async function insertOpenAIConnection(
   db: Database,
   input: { tenantId: string; adminKey: string; status?: "active" | "paused" },
 ): Promise<string> {
+  const id = randomUUID();
   const row = await db
     .insertInto("connections")
     .values({
+      id,
       tenant_id: input.tenantId,
       provider: "openai",
       name: "OpenAI",
       base_url: `${inject("sandboxUrl")}/openai`,
-      credentials_encrypted: testSecrets.seal(JSON.stringify({ adminKey: input.adminKey })),
+      credentials_encrypted: testSecrets.seal(JSON.stringify({ adminKey: input.adminKey }), id),
       status: input.status ?? "active",
     })
     .returning("id")

@@ -186,7 +186,7 @@ export async function seedDemoData(
             provider: connection.provider,
             name: connection.name,
             base_url: `${options.sandboxUrl}/${connection.provider}`,
-            credentials_encrypted: options.secrets.seal(JSON.stringify(connection.credentials)),
+            credentials_encrypted: options.secrets.seal(JSON.stringify(connection.credentials), connection.id),
           })),
         ),
       )

@@ -24,7 +24,13 @@ function stream(path: string, total: number, options: { contentLength?: boolean 
   const url = new URL(path, s.server.url);
   const chunk = Buffer.alloc(64 * 1024, "a");
   return new Promise((resolve) => {
-    const result: Sent = { status: null, body: "", connectionHeader: undefined, bytesWritten: 0, socketClosed: false };
+    const result: Sent = {
+      status: null,
+      body: "",
+      connectionHeader: undefined,
+      bytesWritten: 0,
+      socketClosed: false,
+    };
     let done = false;
     const finish = () => {
       if (done) return;
@@ -97,7 +103,9 @@ describe("request body limit", () => {
   it("keeps the server's memory flat under four concurrent 50 MB logins", async () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
-    const results = await Promise.all(Array.from({ length: 4 }, () => stream("/trpc/auth.login", 50 * 1024 * 1024)));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => stream("/trpc/auth.login", 50 * 1024 * 1024)),
+    );
     const grown = process.memoryUsage().rss - before;
     expect(results.map((sent) => sent.status)).toEqual([413, 413, 413, 413]);
     // Reading the four bodies whole took the server from 342 MB to 824 MB before the limit.

@@ -23,4 +23,3 @@ export function limitBodies(maxBytes: number) {
     },
   });
 }
-

@@ -29,7 +29,11 @@ describe("error answers", () => {
     const text = await response.text();
     expect(text).not.toMatch(/stack|node_modules|\/work\/|at .*\.ts:\d+/);
     const body = JSON.parse(text) as TrpcErrorBody;
-    expect(body.error.json.data).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400, path: "connections.byId" });
+    expect(body.error.json.data).toMatchObject({
+      code: "BAD_REQUEST",
+      httpStatus: 400,
+      path: "connections.byId",
+    });
     expect(body.error.json.data.requestId).toBe(response.headers.get("x-request-id"));
     expect(body.error.json.data.issues).toEqual([{ path: "id", message: expect.any(String) }]);
   });
@@ -47,7 +51,11 @@ describe("error answers", () => {
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(body.error.json.message).toBe(`Internal server error (request id ${requestId})`);
       const logged = s.logs.find((line) => line.requestId === requestId);
-      expect(logged).toMatchObject({ level: 50, path: "audit.list", err: { message: expect.stringMatching(/audit_log/) } });
+      expect(logged).toMatchObject({
+        level: 50,
+        path: "audit.list",
+        err: { message: expect.stringMatching(/audit_log/) },
+      });
       expect((logged?.err as { stack?: string }).stack).toMatch(/\n\s+at /);
     } finally {
       await sql`alter table synchub.audit_log_away rename to audit_log`.execute(s.t.db);
@@ -134,7 +142,9 @@ describe("a database that cannot be reached", () => {
       expect(response.status, response.url).toBe(503);
       const text = await response.text();
       expect(text, response.url).toContain("database unavailable");
-      expect(text, response.url).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${relay.port}|ECONNREFUSED|terminated`));
+      expect(text, response.url).not.toMatch(
+        new RegExp(`127\\.0\\.0\\.1|${relay.port}|ECONNREFUSED|terminated`),
+      );
     }
   });
 });

@@ -58,7 +58,10 @@ describe("login throttling", () => {
     for (const username of ["ghost", "operator-jane"]) {
       for (let i = 0; i < 10; i++) await login(b, `203.0.113.${i}`, username, "nope-nope");
       const refused = await login(b, "203.0.113.200", username, "nope-nope");
-      answers.push([refused.status, ((await refused.json()) as { error: { json: { message: string } } }).error.json.message]);
+      answers.push([
+        refused.status,
+        ((await refused.json()) as { error: { json: { message: string } } }).error.json.message,
+      ]);
     }
     expect(answers[0]).toEqual(answers[1]);
     expect(answers[0]?.[0]).toBe(429);
@@ -80,14 +83,32 @@ describe("login throttling", () => {
     const response = await login(a, "192.0.2.50", testAdmin.username, testAdmin.password);
     expect(response.status).toBe(200);
     const entries = await auditOf(testAdmin.username);
-    expect(entries.at(-1)).toEqual({ actor: "admin", action: "auth.login", details: { address: "192.0.2.50" } });
+    expect(entries.at(-1)).toEqual({
+      actor: "admin",
+      action: "auth.login",
+      details: { address: "192.0.2.50" },
+    });
 
     const token = await insertApiToken(t, "viewer");
-    const listed = await query(a.server.url, "audit.list", { action: "auth.", limit: 500 }, { authorization: `Bearer ${token}` });
-    const rows = ((await listed.json()) as { result: { data: { json: { action: string }[] } } }).result.data.json;
-    expect(new Set(rows.map((row) => row.action))).toEqual(new Set(["auth.login", "auth.login_failed", "auth.lockout"]));
-    const lockouts = await query(a.server.url, "audit.list", { action: "auth.lockout" }, { authorization: `Bearer ${token}` });
-    const lockoutRows = ((await lockouts.json()) as { result: { data: { json: { action: string }[] } } }).result.data.json;
+    const listed = await query(
+      a.server.url,
+      "audit.list",
+      { action: "auth.", limit: 500 },
+      { authorization: `Bearer ${token}` },
+    );
+    const rows = ((await listed.json()) as { result: { data: { json: { action: string }[] } } }).result.data
+      .json;
+    expect(new Set(rows.map((row) => row.action))).toEqual(
+      new Set(["auth.login", "auth.login_failed", "auth.lockout"]),
+    );
+    const lockouts = await query(
+      a.server.url,
+      "audit.list",
+      { action: "auth.lockout" },
+      { authorization: `Bearer ${token}` },
+    );
+    const lockoutRows = ((await lockouts.json()) as { result: { data: { json: { action: string }[] } } })
+      .result.data.json;
     expect(lockoutRows.length).toBeGreaterThanOrEqual(3);
     expect(lockoutRows.every((row) => row.action === "auth.lockout")).toBe(true);
   });

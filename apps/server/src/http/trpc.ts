@@ -34,7 +34,10 @@ export function trpcRoute(options: TrpcRouteOptions) {
     router: appRouter,
     endpoint: "/trpc",
     // The adapter's type wants a plain record; ApiContext is one in all but its index signature.
-    createContext: async ({ req, resHeaders }, c: Context<ServerEnv>): Promise<ApiContext & Record<string, unknown>> => {
+    createContext: async (
+      { req, resHeaders },
+      c: Context<ServerEnv>,
+    ): Promise<ApiContext & Record<string, unknown>> => {
       // Machine clients send an API token instead of a cookie; a bad one is no user (401), never
       // a fallback to the cookie, and such a request never gets a cookie either.
       const apiToken = bearerToken(req.headers.get("authorization") ?? undefined);

@@ -47,7 +47,9 @@ const CREDITS_ROUTES: Record<string, keyof typeof creditsTasks> = {
   "credits/expire": "credits.expire",
 };
 
-type Authenticated = { ok: true; trigger: "http" | "qstash" } | { ok: false; status: 401 | 503; error: string };
+type Authenticated =
+  | { ok: true; trigger: "http" | "qstash" }
+  | { ok: false; status: 401 | 503; error: string };
 
 /** The routes under /api/jobs/, to mount with `app.route("/api/jobs", ...)`. */
 export function cronRoutes(options: CronIngressOptions) {
@@ -71,7 +73,8 @@ export function cronRoutes(options: CronIngressOptions) {
         return {
           ok: false,
           status: 503,
-          error: "SYNCHUB_PUBLIC_URL is not configured: QStash deliveries are checked against the URL they were sent to",
+          error:
+            "SYNCHUB_PUBLIC_URL is not configured: QStash deliveries are checked against the URL they were sent to",
         };
       }
       const url = new URL(c.req.url);
@@ -92,7 +95,8 @@ export function cronRoutes(options: CronIngressOptions) {
     const claims = decodeClaims(signature);
     // The SDK accepts a token without `exp` or `jti`; QStash always sets both, so one lacking
     // them is forged, and without them a replay could not be told apart.
-    if (typeof claims?.exp !== "number" || typeof claims.jti !== "string" || claims.jti.length > 200) return refused;
+    if (typeof claims?.exp !== "number" || typeof claims.jti !== "string" || claims.jti.length > 200)
+      return refused;
     try {
       if (!(await receiver!.verify({ signature, body, url }))) return refused;
     } catch {

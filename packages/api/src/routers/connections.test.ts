@@ -108,7 +108,9 @@ describe("connections API", () => {
       .where("id", "=", created.id)
       .executeTakeFirstOrThrow();
     expect(stored.credentials_encrypted).not.toContain(secretKey);
-    expect(JSON.parse(secrets.open(stored.credentials_encrypted))).toEqual({ adminKey: secretKey });
+    expect(JSON.parse(secrets.open(stored.credentials_encrypted, created.id))).toEqual({
+      adminKey: secretKey,
+    });
   });
 
   it("leaves one pending job when Sync now is pressed twice", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { credentialsSchemaFor, providerIds } from "@synchub/connectors";
 import {
   findConnection,
@@ -64,12 +65,15 @@ export const connectionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       if (!(await findTenant(ctx.db, input.tenantId))) throw notFound("tenant", input.tenantId);
       const credentials = credentialsSchemaFor(input.provider).parse(input.credentials);
-      const id = await insertConnection(ctx.db, {
+      // The id is chosen here because the sealed credentials are bound to it.
+      const id = randomUUID();
+      await insertConnection(ctx.db, {
+        id,
         tenantId: input.tenantId,
         provider: input.provider,
         name: input.name,
         baseUrl: input.baseUrl ?? null,
-        credentialsEncrypted: ctx.secrets.seal(JSON.stringify(credentials)),
+        credentialsEncrypted: ctx.secrets.seal(JSON.stringify(credentials), id),
       });
       return (await findConnection(ctx.db, id))!;
     }),

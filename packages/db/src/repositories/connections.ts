@@ -77,6 +77,8 @@ export function findConnection(db: Executor, id: string) {
 }
 
 export interface NewConnection {
+  /** Chosen by the caller when the credentials are sealed for it before the insert. (Default: generated) */
+  id?: string;
   tenantId: string;
   provider: string;
   name: string;
@@ -89,6 +91,7 @@ export async function insertConnection(db: Executor, input: NewConnection): Prom
   const row = await db
     .insertInto("connections")
     .values({
+      ...(input.id ? { id: input.id } : {}),
       tenant_id: input.tenantId,
       provider: input.provider,
       name: input.name,
