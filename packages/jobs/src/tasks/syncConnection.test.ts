@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createCostsClient } from "@synchub/connectors";
 import { listCostRows } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
@@ -320,23 +320,28 @@ describe("sync.connection", () => {
   it("a Volcano Engine backfill older than 24 months is clamped, succeeds, and the run says what was left out", async () => {
     const { id: tenantId } = await insertTenant(t.db);
     const accessKeyId = `AKLTjobs${randomBytes(6).toString("hex")}`;
-    const { id } = await t.db
+    const id = randomUUID();
+    // Sealed for this connection id: a secret box that binds credentials to their row takes it as a
+    // second argument, and one that does not ignores it.
+    const seal = testSecrets.seal as (plaintext: string, connectionId: string) => string;
+    await t.db
       .insertInto("connections")
       .values({
+        id,
         tenant_id: tenantId,
         provider: "volcengine",
         name: "Volcano Engine",
         base_url: `${inject("sandboxUrl")}/volcengine`,
-        credentials_encrypted: testSecrets.seal(
+        credentials_encrypted: seal(
           JSON.stringify({
             accessKeyId,
             // The sandbox's documented secret for an access key.
             secretAccessKey: createHash("sha256").update(`sandbox-secret:${accessKeyId}`).digest("hex"),
           }),
+          id,
         ),
       })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+      .execute();
 
     await runDueJobs(t.db, t.url, { backfillDays: 1000 });
 
