@@ -12,30 +12,43 @@ type Entry = Awaited<ReturnType<Client["audit"]["list"]["query"]>>[number];
 /** Object types the API writes today; the filter also accepts any other. */
 const knownObjectTypes = ["api_token", "connection", "dead_letter", "provider", "schedule", "user"];
 
+/** Action filters offered; one ending in a dot matches the whole family. Any other may be typed. */
+const knownActions = [
+  { value: "auth.", label: "Every login, failed login and lockout" },
+  { value: "auth.login", label: "Successful logins" },
+  { value: "auth.login_failed", label: "Failed logins" },
+  { value: "auth.lockout", label: "Lockouts after repeated failures" },
+  { value: "connection.", label: "Connection changes" },
+  { value: "dead_letter.", label: "Dead letter replays and discards" },
+  { value: "quota.", label: "Quota resets" },
+];
+
 export function AuditPage() {
   const trpc = useTRPC();
   const now = useNow();
-  const ids = { type: useId(), object: useId(), actor: useId(), types: useId() };
+  const ids = { type: useId(), object: useId(), actor: useId(), types: useId(), action: useId(), actions: useId() };
   const [objectType, setObjectType] = useState("");
   const [objectId, setObjectId] = useState("");
   const [actor, setActor] = useState("");
+  const [action, setAction] = useState("");
   // Typing in a filter box should not fire a request per keystroke while the list is long.
   const filter = useDeferredValue({
     ...(objectType.trim() ? { objectType: objectType.trim() } : {}),
     ...(objectId.trim() ? { objectId: objectId.trim() } : {}),
     ...(actor.trim() ? { actor: actor.trim() } : {}),
+    ...(action.trim() ? { action: action.trim() } : {}),
     limit: 200,
   });
   const entries = useQuery({ ...trpc.audit.list.queryOptions(filter), refetchInterval: LIVE_INTERVAL_MS });
   const rows = entries.data ?? [];
-  const filtered = Boolean(objectType || objectId || actor);
+  const filtered = Boolean(objectType || objectId || actor || action);
 
   return (
     <section aria-labelledby="audit-heading">
       <PageHeader
         id="audit-heading"
         title="Audit log"
-        subtitle="Every change made through the console or the API: who, what, to which object. Newest first; the last 200 shown."
+        subtitle="Every change made through the console or the API, and every login attempt with its address: who, what, to which object. Newest first; the last 200 shown."
       />
       <search className="toolbar">
         <div className="field">
@@ -62,6 +75,21 @@ export function AuditPage() {
             value={objectId}
             onChange={(event) => setObjectId(event.target.value)}
           />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.action}>Action</label>
+          <input
+            id={ids.action}
+            list={ids.actions}
+            placeholder="Any action, or auth."
+            value={action}
+            onChange={(event) => setAction(event.target.value)}
+          />
+          <datalist id={ids.actions}>
+            {knownActions.map((known) => (
+              <option key={known.value} value={known.value} label={known.label} />
+            ))}
+          </datalist>
         </div>
         <div className="field">
           <label htmlFor={ids.actor}>Actor</label>
