@@ -37,7 +37,11 @@ async function status(requestPath: string): Promise<[number, string]> {
 describe("the admin's Vite dev server", () => {
   it("refuses the dev secrets in .data/ with 403, by any path", async () => {
     const relative = path.relative(repoRoot, secretFile);
-    for (const attempt of [`/@fs${secretFile}`, `/@fs${repoRoot}${relative}?raw`, `/@fs${repoRoot}${relative}?import`]) {
+    for (const attempt of [
+      `/@fs${secretFile}`,
+      `/@fs${repoRoot}${relative}?raw`,
+      `/@fs${repoRoot}${relative}?import`,
+    ]) {
       const [code, body] = await status(attempt);
       expect(code, attempt).toBe(403);
       expect(body).not.toContain("must-never-be-served");

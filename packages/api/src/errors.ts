@@ -43,7 +43,8 @@ export function formatApiError({
     };
   }
   const internal = error.code === "INTERNAL_SERVER_ERROR";
-  const issues = error.code === "BAD_REQUEST" && hasIssues(error.cause) ? fieldIssues(error.cause.issues) : null;
+  const issues =
+    error.code === "BAD_REQUEST" && hasIssues(error.cause) ? fieldIssues(error.cause.issues) : null;
   return {
     message: internal ? `Internal server error (request id ${requestId ?? "unknown"})` : shape.message,
     code: shape.code,

@@ -98,7 +98,9 @@ describe("SQL API for a role holding synchub_caller", () => {
         String(trigger),
       ).rejects.toMatchObject({
         code: "22023",
-        message: expect.stringMatching(/trigger must be one of schedule, manual, sql, created \(got (null|'.*')\)/),
+        message: expect.stringMatching(
+          /trigger must be one of schedule, manual, sql, created \(got (null|'.*')\)/,
+        ),
       });
     }
     const after = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);

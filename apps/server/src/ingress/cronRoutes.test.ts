@@ -244,6 +244,23 @@ describe("external scheduler ingress", () => {
     expect(await count("job_runs")).toBe(1);
   });
 
+  it("answers a failed run 500 with where to look, not the database's message, and records the run as failed", async () => {
+    await sql`alter table synchub.credit_batches rename to credit_batches_away`.execute(t.db);
+    try {
+      const response = await call("/api/jobs/credits/grant", { authorization: `Bearer ${cronSecret}` });
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as GrantCreditsResponse & { error: string };
+      expect(body.success).toBe(false);
+      expect(body.error).toMatch(new RegExp(`^The job failed: see run ${body.jobId} in the admin`));
+      expect(body.error).not.toMatch(/credit_batches|relation/);
+      const run = await t.db.selectFrom("job_runs").select(["status", "error"]).executeTakeFirstOrThrow();
+      expect(run.status).toBe("failed");
+      expect(run.error).toMatch(/credit_batches/);
+    } finally {
+      await sql`alter table synchub.credit_batches_away rename to credit_batches`.execute(t.db);
+    }
+  });
+
   it("runs an externally triggerable schedule by name and answers 404 for any other", async () => {
     const grant = await call("/api/jobs/credits.grant", {
       method: "POST",

@@ -119,24 +119,31 @@ export function cronRoutes(options: CronIngressOptions) {
     const auth = await authenticate(c, await c.req.text());
     if (!auth.ok) return c.json({ success: false, error: auth.error }, auth.status);
 
-    if (creditsTask) {
-      const result = await creditsTasks[creditsTask](options.db, { trigger: auth.trigger });
-      return c.json(result, result.success ? 200 : 500);
-    }
+    if (creditsTask) return answer(c, await creditsTasks[creditsTask](options.db, { trigger: auth.trigger }));
     const schedule = name ? await findExternallyTriggerableSchedule(options.db, name) : undefined;
     if (!schedule) {
       return c.json({ success: false, error: `No externally triggerable job named "${name}"` }, 404);
     }
     const runner = creditsTasks[schedule.task as keyof typeof creditsTasks];
-    if (runner) {
-      const result = await runner(options.db, { trigger: auth.trigger });
-      return c.json(result, result.success ? 200 : 500);
-    }
+    if (runner) return answer(c, await runner(options.db, { trigger: auth.trigger }));
     // Anything else runs on the worker, through the schedule's ledger like "Run now".
     const run = await runScheduleNow(options.db, schedule.id);
     return c.json({ success: true, enqueued: true, jobId: run?.jobId ?? null, task: schedule.task }, 202);
   });
   return app;
+}
+
+/**
+ * The SPEC answer of a credits run. A failed run's error (a database message) stays in its run
+ * row and the log; the caller is told where to look, never the message itself.
+ */
+function answer(c: Context<ServerEnv>, result: { success: boolean; jobId: string; error?: string }) {
+  if (result.success) return c.json(result, 200);
+  c.get("log").error({ jobId: result.jobId, error: result.error }, "credits job failed");
+  return c.json(
+    { ...result, error: `The job failed: see run ${result.jobId} in the admin (request id ${c.get("requestId")})` },
+    500,
+  );
 }
 
 function decodeClaims(token: string): Record<string, unknown> | undefined {

@@ -25,7 +25,10 @@ export interface LoginThrottle {
   recordSuccess(username: string): Promise<void>;
 }
 
-export function createLoginThrottle(pool: ReturnType<typeof createPool>, options: LoginThrottleOptions = {}): LoginThrottle {
+export function createLoginThrottle(
+  pool: ReturnType<typeof createPool>,
+  options: LoginThrottleOptions = {},
+): LoginThrottle {
   const maxFailures = options.maxFailures ?? 10;
   const limiter = (keyPrefix: string) =>
     new RateLimiterPostgres({

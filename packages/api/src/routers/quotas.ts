@@ -71,7 +71,12 @@ export const quotasRouter = router({
    * empty input used to reset every account). Audited.
    */
   reset: procedureFor("operator")
-    .input(z.union([z.object({ userRef }).strict(), z.object({ all: z.literal(true, "Send all: true to reset every account, or a userRef") }).strict()]))
+    .input(
+      z.union([
+        z.object({ userRef }).strict(),
+        z.object({ all: z.literal(true, "Send all: true to reset every account, or a userRef") }).strict(),
+      ]),
+    )
     .mutation(async ({ ctx, input }) => {
       if ("all" in input) {
         const accounts = await withAudit(

@@ -59,13 +59,21 @@ describe("users API", () => {
 
   it("refuses usernames with control, invisible or direction-changing characters, creating nobody", async () => {
     for (const username of ["adm\u202Ein", "ops\u200Banna", "bell\u0007", "rtl\u2067x", "tab\u0009x"]) {
-      const error = await errorOf(callerAs("admin").users.create({ username, password: "whatever123", role: "viewer" }));
+      const error = await errorOf(
+        callerAs("admin").users.create({ username, password: "whatever123", role: "viewer" }),
+      );
       expect(error.code, JSON.stringify(username)).toBe("BAD_REQUEST");
       const issues = (error.cause as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
       expect(issues.map((issue) => issue.path.join("."))).toContain("username");
     }
-    expect(await t.db.selectFrom("users").select("username").where("username", "!=", "root").execute()).toEqual([]);
-    const accented = await callerAs("admin").users.create({ username: "zoë.müller", password: "whatever123", role: "viewer" });
+    expect(
+      await t.db.selectFrom("users").select("username").where("username", "!=", "root").execute(),
+    ).toEqual([]);
+    const accented = await callerAs("admin").users.create({
+      username: "zoë.müller",
+      password: "whatever123",
+      role: "viewer",
+    });
     expect(accented.username).toBe("zoë.müller");
     await callerAs("admin").users.delete({ id: accented.id });
   });

@@ -112,7 +112,7 @@ export async function syncConnection(
   try {
     // createCostsClient validates the shape and fails permanently naming a missing field.
     const credentials = JSON.parse(
-      ctx.secrets.open(connection.credentials_encrypted),
+      ctx.secrets.open(connection.credentials_encrypted, connection.id),
     ) as CredentialsFor<ProviderId>;
     const client = createCostsClient(connection.provider as ProviderId, credentials, {
       baseUrl: connection.base_url ?? undefined,
