@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createLoginThrottle, ensureAdminUser } from "@synchub/api";
@@ -5,11 +8,8 @@ import { createDb, createPool, type Database, resealUnboundCredentials } from "@
 import { createSecretBox } from "@synchub/domain";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import pino, { type Logger } from "pino";
-import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { sql } from "kysely";
+import pino, { type Logger } from "pino";
 import { DEFAULT_MAX_BODY_BYTES, limitBodies } from "./http/bodyLimit.ts";
 import { handleError, notFound } from "./http/errors.ts";
 import { originPolicy } from "./http/origin.ts";

@@ -4,6 +4,7 @@
  * credit subscriptions and quota accounts for three host-app users, one at 85 % of a limit.
  * Idempotent: fixed ids, so a second run only refreshes the sandbox URL.
  */
+import { subscriptionStatusSchema } from "@synchub/connectors/stripe";
 import type { Database } from "@synchub/db";
 import type { SecretBox, Tier } from "@synchub/domain";
 import { sandboxVolcengineSecretFor, stripeSubscriptions } from "@synchub/sandbox";
@@ -186,7 +187,10 @@ export async function seedDemoData(
             provider: connection.provider,
             name: connection.name,
             base_url: `${options.sandboxUrl}/${connection.provider}`,
-            credentials_encrypted: options.secrets.seal(JSON.stringify(connection.credentials), connection.id),
+            credentials_encrypted: options.secrets.seal(
+              JSON.stringify(connection.credentials),
+              connection.id,
+            ),
           })),
         ),
       )
@@ -233,7 +237,9 @@ export async function seedDemoData(
             ? {
                 stripe_subscription_id: stripe.id,
                 stripe_customer_id: stripe.customer,
-                subscription_status: stripe.status,
+                // Statuses Stripe adds later are kept as "unknown" with the raw value, as the sync does.
+                subscription_status: subscriptionStatusSchema.safeParse(stripe.status).data ?? "unknown",
+                subscription_status_raw: stripe.status,
                 subscription_period_end: new Date(stripe.current_period_end * 1000),
               }
             : {}),

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { adminPassword } from "./stack.ts";
 
-test("an admin filters the audit log to login events and sees a failed attempt with its address", async ({ page }) => {
+test("an admin filters the audit log to login events and sees a failed attempt with its address", async ({
+  page,
+}) => {
   await page.goto("/");
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password").fill("not-the-password");

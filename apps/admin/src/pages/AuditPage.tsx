@@ -26,7 +26,14 @@ const knownActions = [
 export function AuditPage() {
   const trpc = useTRPC();
   const now = useNow();
-  const ids = { type: useId(), object: useId(), actor: useId(), types: useId(), action: useId(), actions: useId() };
+  const ids = {
+    type: useId(),
+    object: useId(),
+    actor: useId(),
+    types: useId(),
+    action: useId(),
+    actions: useId(),
+  };
   const [objectType, setObjectType] = useState("");
   const [objectId, setObjectId] = useState("");
   const [actor, setActor] = useState("");

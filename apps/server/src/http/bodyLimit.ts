@@ -1,5 +1,5 @@
-import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ServerEnv } from "./types.ts";
 
 /** (Default: 1 MiB) */

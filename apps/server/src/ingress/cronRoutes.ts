@@ -141,7 +141,10 @@ function answer(c: Context<ServerEnv>, result: { success: boolean; jobId: string
   if (result.success) return c.json(result, 200);
   c.get("log").error({ jobId: result.jobId, error: result.error }, "credits job failed");
   return c.json(
-    { ...result, error: `The job failed: see run ${result.jobId} in the admin (request id ${c.get("requestId")})` },
+    {
+      ...result,
+      error: `The job failed: see run ${result.jobId} in the admin (request id ${c.get("requestId")})`,
+    },
     500,
   );
 }

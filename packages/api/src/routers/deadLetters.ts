@@ -7,8 +7,8 @@ import {
 } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { bigintId } from "./ids.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
+import { bigintId } from "./ids.ts";
 
 /** One dead letter, a selection, or everything with one fingerprint. */
 export const deadLetterSelectionSchema = z.union([

@@ -1,7 +1,7 @@
 import { findRun, listRuns } from "@synchub/db";
 import { z } from "zod";
-import { bigintId } from "./ids.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
+import { bigintId } from "./ids.ts";
 
 export const runsRouter = router({
   list: procedureFor("viewer")

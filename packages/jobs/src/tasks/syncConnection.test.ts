@@ -321,9 +321,6 @@ describe("sync.connection", () => {
     const { id: tenantId } = await insertTenant(t.db);
     const accessKeyId = `AKLTjobs${randomBytes(6).toString("hex")}`;
     const id = randomUUID();
-    // Sealed for this connection id: a secret box that binds credentials to their row takes it as a
-    // second argument, and one that does not ignores it.
-    const seal = testSecrets.seal as (plaintext: string, connectionId: string) => string;
     await t.db
       .insertInto("connections")
       .values({
@@ -332,7 +329,7 @@ describe("sync.connection", () => {
         provider: "volcengine",
         name: "Volcano Engine",
         base_url: `${inject("sandboxUrl")}/volcengine`,
-        credentials_encrypted: seal(
+        credentials_encrypted: testSecrets.seal(
           JSON.stringify({
             accessKeyId,
             // The sandbox's documented secret for an access key.
