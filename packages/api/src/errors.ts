@@ -45,8 +45,14 @@ export function formatApiError({
   const internal = error.code === "INTERNAL_SERVER_ERROR";
   const issues =
     error.code === "BAD_REQUEST" && hasIssues(error.cause) ? fieldIssues(error.cause.issues) : null;
+  // A validation error's own message is the zod issue list as JSON: say the fields instead.
+  const message = internal
+    ? `Internal server error (request id ${requestId ?? "unknown"})`
+    : issues
+      ? issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ")
+      : shape.message;
   return {
-    message: internal ? `Internal server error (request id ${requestId ?? "unknown"})` : shape.message,
+    message,
     code: shape.code,
     data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path, requestId, issues },
   };

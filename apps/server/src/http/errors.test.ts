@@ -67,6 +67,8 @@ describe("error answers", () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as TrpcErrorBody;
     expect(body.error.json.data.issues?.map((issue) => issue.path)).toEqual(["ids"]);
+    // The message a person reads names the field too, rather than the issue list as JSON.
+    expect(body.error.json.message).toMatch(/^ids: /);
   });
 
   it("refuse an id too large for the database as a validation error, not a 500", async () => {
