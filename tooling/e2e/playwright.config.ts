@@ -1,10 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
-import { adminPassword, e2ePort } from "./tests/stack.ts";
+import { freePort } from "@synchub/dev/ports";
+import { adminPassword } from "./tests/stack.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-// A fixed, uncommon port so the test never collides with a developer's `pnpm dev` on 3000.
-const baseURL = `http://127.0.0.1:${e2ePort}`;
+// A free port, picked once: Playwright loads this config again in its test workers, which inherit
+// the variable, so they all agree on it. SYNCHUB_E2E_PORT chooses one.
+process.env.SYNCHUB_E2E_PORT ??= String(await freePort());
+const baseURL = `http://127.0.0.1:${process.env.SYNCHUB_E2E_PORT}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -40,10 +43,14 @@ export default defineConfig({
   // The whole stack in production mode on a fresh temporary database: embedded Postgres, migrations,
   // demo seed, sandbox, worker and the server serving apps/admin/dist.
   webServer: {
-    command: "pnpm exec tsx tooling/dev/src/e2e-stack.ts",
+    // node itself, not `pnpm exec`, which kills its child at once on a signal.
+    command: "node --import tsx tooling/e2e/src/stack-server.ts",
     cwd: repoRoot,
     url: `${baseURL}/healthz`,
-    env: { SYNCHUB_SERVER_PORT: String(e2ePort), ADMIN_PASSWORD: adminPassword },
+    env: { SYNCHUB_SERVER_PORT: String(process.env.SYNCHUB_E2E_PORT), ADMIN_PASSWORD: adminPassword },
+    // SIGTERM lets the stack stop Postgres and remove its temporary folder (the default, SIGKILL
+    // to the process group, left both behind).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "pipe",

@@ -50,6 +50,35 @@ export function createHeartbeat(db: Database, events: WorkerEvents, options: Hea
       timer = setInterval(() => void tick(), options.intervalMs ?? 10_000);
       timer.unref();
     },
+    /**
+     * Releases what a runner of this process left behind when it stopped on its own (the
+     * database went away): its worker ids are recorded as a process long silent, and the reaper
+     * does for them what it does for any dead process (open runs failed, claims freed, jobs
+     * unlocked), so their jobs run again at once instead of after the stale delay.
+     */
+    reclaim: async (lostWorkerIds: string[]) => {
+      for (const id of lostWorkerIds) workerIds.delete(id);
+      if (lostWorkerIds.length > 0) {
+        await db
+          .insertInto("worker_heartbeats")
+          .values({
+            process_id: randomUUID(),
+            worker_ids: lostWorkerIds,
+            hostname: os.hostname(),
+            pid: process.pid,
+            last_seen_at: new Date(0),
+          })
+          .execute();
+      }
+      await beatHeart(db, {
+        processId,
+        workerIds: [...workerIds],
+        hostname: os.hostname(),
+        pid: process.pid,
+      });
+      const reaped = await reapDeadWorkers(db, options.staleAfterMs ?? 45_000);
+      if (reaped.length > 0) options.onReap?.(reaped);
+    },
     stop: async () => {
       clearInterval(timer);
       await removeHeartbeat(db, processId).catch(() => {});

@@ -2,9 +2,10 @@ import { EventEmitter } from "node:events";
 import { createDb, createPool, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { createTaskList, cronItems, type StripeOptions, type SyncOptions } from "@synchub/jobs";
-import { parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import { parseCronItems, type RunnerOptions, run, type WorkerEvents } from "graphile-worker";
 import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.ts";
 import { createLogger } from "./logger.ts";
+import { startRestartingRunner } from "./restart.ts";
 
 export interface StartWorkerOptions {
   connectionString: string;
@@ -50,12 +51,17 @@ export async function startWorker(options: StartWorkerOptions) {
     onError: (error) => log.error({ err: error }, "heartbeat failed"),
     ...options.heartbeat,
   });
-  const runner = await run({
+  const runnerOptions: RunnerOptions = {
     pgPool: pool,
     concurrency,
     events,
     logger: graphileLogger,
-    noHandleSignals: options.handleSignals === false,
+    // Signals stop the restarting runner below, not one graphile-worker runner.
+    noHandleSignals: true,
+    // Completions and failures go through graphile-worker's batcher, which retries them while
+    // the database is away (for minutes); unbatched, one failed try is a promise rejection
+    // nobody handles, and Node ends the process.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     pollInterval: options.pollIntervalMs ?? 1000,
     taskList: createTaskList({
       db,
@@ -64,6 +70,14 @@ export async function startWorker(options: StartWorkerOptions) {
       ...(options.stripe === undefined ? {} : { stripe: options.stripe }),
     }),
     parsedCronItems: parseCronItems(cronItems),
+  };
+  // Started again whenever it stops on its own (the database went away); see restart.ts.
+  const runner = await startRestartingRunner({
+    start: () => run(runnerOptions),
+    events,
+    pool,
+    reclaim: heartbeat.reclaim,
+    log,
   });
   await heartbeat.start();
   let stopped: Promise<void> | undefined;
@@ -76,5 +90,8 @@ export async function startWorker(options: StartWorkerOptions) {
     return stopped;
   };
   runner.promise.finally(() => void stop());
+  if (options.handleSignals !== false) {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop());
+  }
   return { runner, stop, promise: runner.promise, processId: heartbeat.processId };
 }
