@@ -131,15 +131,18 @@ export interface DeadLetters {
 }
 
 export interface JobRuns {
+  attempt: Generated<number>;
+  dead_letter_id: Int8 | null;
   duration_ms: number | null;
   error: string | null;
+  error_class: "transient" | "permanent" | null;
   finished_at: Timestamp | null;
   id: Generated<Int8>;
   results: Json | null;
   started_at: Generated<Timestamp>;
   status: Generated<"running" | "succeeded" | "failed">;
   task: string;
-  trigger: "schedule" | "http" | "manual" | "qstash";
+  trigger: "schedule" | "http" | "manual" | "qstash" | "sql" | "replay";
 }
 
 export interface LoginThrottle {

@@ -3,13 +3,26 @@ import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export type JobRunTrigger = "schedule" | "http" | "manual" | "qstash";
+export type JobRunTrigger = "schedule" | "http" | "manual" | "qstash" | "sql" | "replay";
 
 /** Opens a run row for a business job; the ledger rows it writes point at it. */
-export async function startJobRun(db: Executor, task: string, trigger: JobRunTrigger): Promise<string> {
+export async function startJobRun(
+  db: Executor,
+  task: string,
+  trigger: JobRunTrigger,
+  options: { attempt?: number; deadLetterId?: number | null } = {},
+): Promise<string> {
   const row = await db
     .insertInto("job_runs")
-    .values({ task, trigger })
+    .values({
+      task,
+      trigger,
+      attempt: options.attempt ?? 1,
+      dead_letter_id:
+        options.deadLetterId === undefined || options.deadLetterId === null
+          ? null
+          : String(options.deadLetterId),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return String(row.id);
@@ -19,7 +32,12 @@ export async function startJobRun(db: Executor, task: string, trigger: JobRunTri
 export async function finishJobRun(
   db: Executor,
   id: string,
-  outcome: { status: "succeeded" | "failed"; results?: Record<string, unknown>; error?: string },
+  outcome: {
+    status: "succeeded" | "failed";
+    results?: Record<string, unknown>;
+    error?: string;
+    errorClass?: "transient" | "permanent";
+  },
 ): Promise<void> {
   await db
     .updateTable("job_runs")
@@ -29,6 +47,7 @@ export async function finishJobRun(
       duration_ms: sql`(extract(epoch from clock_timestamp() - started_at) * 1000)::integer`,
       results: outcome.results ? JSON.stringify(outcome.results) : null,
       error: outcome.error ?? null,
+      error_class: outcome.errorClass ?? null,
     })
     .where("id", "=", id)
     .execute();

@@ -1,22 +1,15 @@
 /**
- * S4 credits: the monthly grant and the expiry sweep. Each run records a job_runs row and
- * answers the shape external schedulers get back (SPEC S4), whoever triggered it.
+ * S4 credits: the monthly grant and the expiry sweep, as defined tasks. Each execution is a
+ * job_runs row; `runCreditsGrant`/`runCreditsExpire` run one in the request of an external
+ * scheduler and answer the shape it gets back (SPEC S4).
  */
-import {
-  type Database,
-  expireCreditBatches,
-  finishJobRun,
-  grantMonthlyCredits,
-  type JobRunTrigger,
-  startJobRun,
-} from "@synchub/db";
+import { type Database, expireCreditBatches, grantMonthlyCredits, type JobRunTrigger } from "@synchub/db";
+import { defaultRetryPolicy } from "@synchub/domain";
 import { z } from "zod";
+import { defineTask, executeTask } from "../engine/defineTask.ts";
 
 /** Payload of both credits tasks; `now` lets an operator re-run a past day. */
-export const creditsPayload = z.object({
-  trigger: z.enum(["schedule", "http", "manual", "qstash"]).default("schedule"),
-  now: z.iso.datetime({ offset: true }).optional(),
-});
+export const creditsPayload = z.object({ now: z.iso.datetime({ offset: true }).optional() });
 export type CreditsPayload = z.infer<typeof creditsPayload>;
 
 export interface CreditsRunOptions {
@@ -57,47 +50,63 @@ export function grantPeriod(now: Date): { period: string; expiresAt: Date } {
  * Grants this month's credits to every active subscription not granted yet. Safe to run from
  * any number of schedulers at once: users granted by another run count as skipped.
  */
+export const creditsGrantTask = defineTask({
+  id: "credits.grant",
+  payload: creditsPayload,
+  timeoutMs: 5 * 60_000,
+  retry: defaultRetryPolicy,
+  async run(payload, io) {
+    const { period, expiresAt } = grantPeriod(payload.now ? new Date(payload.now) : new Date());
+    const counts = await grantMonthlyCredits(io.db, { period, expiresAt, jobRunId: io.runId });
+    return { ...counts, failed: 0 };
+  },
+});
+
+/** Expires batches past their expiry and takes what was left in them off the balances. */
+export const creditsExpireTask = defineTask({
+  id: "credits.expire",
+  payload: creditsPayload,
+  timeoutMs: 5 * 60_000,
+  retry: defaultRetryPolicy,
+  run: (payload, io) =>
+    expireCreditBatches(io.db, { now: payload.now ? new Date(payload.now) : new Date(), jobRunId: io.runId }),
+});
+
+/** One grant in the caller's request (an external scheduler, a test), answered in the SPEC shape. */
 export async function runCreditsGrant(
   db: Database,
   options: CreditsRunOptions,
 ): Promise<GrantCreditsResponse> {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const jobId = await startJobRun(db, "credits.grant", options.trigger);
+  const run = await executeTask(
+    creditsGrantTask,
+    { db },
+    { now: now.toISOString() },
+    { trigger: options.trigger },
+  );
   const date = now.toISOString().slice(0, 10);
-  try {
-    const { period, expiresAt } = grantPeriod(now);
-    const counts = await grantMonthlyCredits(db, { period, expiresAt, jobRunId: jobId });
-    const results = { ...counts, failed: 0 };
-    await finishJobRun(db, jobId, { status: "succeeded", results });
-    return { success: true, jobId, date, duration: elapsed(started), results };
-  } catch (error) {
-    // The grant is one statement: on error nothing was granted, so nobody counts as processed.
-    const results = { processed: 0, successful: 0, skipped: 0, failed: 0 };
-    const message = error instanceof Error ? error.message : String(error);
-    await finishJobRun(db, jobId, { status: "failed", results, error: message });
-    return { success: false, jobId, date, duration: elapsed(started), results, error: message };
+  if (run.status === "succeeded") {
+    return { success: true, jobId: run.runId, date, duration: elapsed(started), results: run.results };
   }
+  // The grant is one statement: on error nothing was granted, so nobody counts as processed.
+  const results = { processed: 0, successful: 0, skipped: 0, failed: 0 };
+  return { success: false, jobId: run.runId, date, duration: elapsed(started), results, error: run.error };
 }
 
-/** Expires batches past their expiry and takes what was left in them off the balances. */
+/** One expiry sweep in the caller's request, answered in the SPEC shape. */
 export async function runCreditsExpire(
   db: Database,
   options: CreditsRunOptions,
 ): Promise<ExpireCreditsResponse> {
-  const now = options.now ?? new Date();
   const started = performance.now();
-  const jobId = await startJobRun(db, "credits.expire", options.trigger);
-  try {
-    const results = await expireCreditBatches(db, { now, jobRunId: jobId });
-    await finishJobRun(db, jobId, { status: "succeeded", results: { ...results } });
-    return { success: true, jobId, duration: elapsed(started), results };
-  } catch (error) {
-    const results = { processedBatches: 0, processedUsers: 0, totalExpiredAmount: 0 };
-    const message = error instanceof Error ? error.message : String(error);
-    await finishJobRun(db, jobId, { status: "failed", results, error: message });
-    return { success: false, jobId, duration: elapsed(started), results, error: message };
+  const now = (options.now ?? new Date()).toISOString();
+  const run = await executeTask(creditsExpireTask, { db }, { now }, { trigger: options.trigger });
+  if (run.status === "succeeded") {
+    return { success: true, jobId: run.runId, duration: elapsed(started), results: run.results };
   }
+  const results = { processedBatches: 0, processedUsers: 0, totalExpiredAmount: 0 };
+  return { success: false, jobId: run.runId, duration: elapsed(started), results, error: run.error };
 }
 
 /** Credits tasks an HTTP caller may run synchronously, by task id. */

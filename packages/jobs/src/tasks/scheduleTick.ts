@@ -32,7 +32,7 @@ export interface ScheduleTickOptions {
  * primary key lets each occurrence be inserted, and so enqueued, only once.
  */
 export async function runScheduleTick(
-  ctx: TaskContext,
+  ctx: Pick<TaskContext, "db">,
   options: ScheduleTickOptions = {},
 ): Promise<ScheduleTickResult> {
   const result: ScheduleTickResult = { schedules: 0, enqueued: 0, skipped: 0, errors: [] };
@@ -76,6 +76,6 @@ export async function runScheduleTick(
 }
 
 /** Ledger retention, run by the tick at most once an hour (minute 0). */
-export async function pruneLedgerIfDue(ctx: TaskContext, now = new Date()): Promise<number> {
+export async function pruneLedgerIfDue(ctx: Pick<TaskContext, "db">, now = new Date()): Promise<number> {
   return now.getUTCMinutes() === 0 ? pruneScheduleOccurrences(ctx.db) : 0;
 }

@@ -8,7 +8,7 @@ import type { TaskContext } from "../context.ts";
  * next_sync_at from its outcome. Order follows SPEC S1: higher tier, then recently active tenants,
  * then never-synced and oldest last sync, which becomes the jobs' id order within a priority.
  */
-export async function enqueueDueSyncs(ctx: TaskContext): Promise<number> {
+export async function enqueueDueSyncs(ctx: Pick<TaskContext, "db">): Promise<number> {
   const { rows } = await sql<{ enqueued: string }>`
     with due as (
       update synchub.connections c
