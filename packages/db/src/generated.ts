@@ -273,6 +273,7 @@ export interface Subscriptions {
 export interface SyncRuns {
   attempt: Generated<number>;
   connection_id: string;
+  dead_letter_id: Int8 | null;
   deferred_until: Timestamp | null;
   error: string | null;
   error_class: "transient" | "permanent" | null;
@@ -286,7 +287,7 @@ export interface SyncRuns {
   rows_updated: Generated<number>;
   started_at: Generated<Timestamp>;
   status: Generated<"running" | "succeeded" | "failed" | "deferred">;
-  trigger: "schedule" | "manual" | "sql" | "created";
+  trigger: "schedule" | "manual" | "sql" | "created" | "replay";
 }
 
 export interface Tenants {

@@ -20,7 +20,7 @@ const columnOverrides = {
   "connections.sync_status": 'Generated<"pending" | "running" | "ok" | "failed">',
   "tenants.tier": '"enterprise" | "pro" | "free"',
   "sync_runs.status": 'Generated<"running" | "succeeded" | "failed" | "deferred">',
-  "sync_runs.trigger": '"schedule" | "manual" | "sql" | "created"',
+  "sync_runs.trigger": '"schedule" | "manual" | "sql" | "created" | "replay"',
   "sync_runs.error_class": '"transient" | "permanent" | null',
   "users.role": '"viewer" | "operator" | "admin"',
   "connections.sync_error_class": '"transient" | "permanent" | null',

@@ -108,7 +108,8 @@ export async function replayDeadLetters(
       )
       select marked.id, (graphile_worker.add_job(
         marked.task,
-        (marked.payload || jsonb_build_object('deadLetterId', marked.id))::json,
+        -- A replay runs as trigger 'replay', from its first attempt, and names its letter.
+        (marked.payload || jsonb_build_object('deadLetterId', marked.id, 'trigger', 'replay', 'attempt', 1))::json,
         queue_name := marked.queue_name,
         job_key := marked.job_key,
         job_key_mode := 'replace'

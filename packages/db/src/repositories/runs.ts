@@ -88,3 +88,12 @@ export async function finishRun(
     .where("id", "=", runId)
     .execute();
 }
+
+/** A replay's run names the dead letter it replays. */
+export async function linkRunToDeadLetter(db: Executor, runId: string, deadLetterId: number): Promise<void> {
+  await db
+    .updateTable("sync_runs")
+    .set({ dead_letter_id: String(deadLetterId) })
+    .where("id", "=", runId)
+    .execute();
+}

@@ -12,6 +12,7 @@ import {
   type Database,
   fileDeadLetter,
   finishRun,
+  linkRunToDeadLetter,
   pacingLimitsOf,
   pauseRateLimit,
   recordRunNotice,
@@ -40,7 +41,7 @@ import { createPacer } from "./pacing.ts";
 
 export const syncConnectionPayload = z.object({
   connectionId: z.uuid(),
-  trigger: z.enum(["schedule", "manual", "sql", "created"]).default("schedule"),
+  trigger: z.enum(["schedule", "manual", "sql", "created", "replay"]).default("schedule"),
   /** Our own attempt counter: deferrals for budget keep it, failures advance it. */
   attempt: z.number().int().min(1).default(1),
   /** Set when this job replays a dead letter, which closes on success or reopens on failure. */
@@ -90,6 +91,7 @@ export async function runTarget(
     return { status: "skipped" };
   }
   const { runId, slot, connection: row } = started;
+  if (payload.deadLetterId !== undefined) await linkRunToDeadLetter(db, runId, payload.deadLetterId);
   const target = targetOf(row);
   const limits = pacingLimitsOf(row);
 

@@ -17,6 +17,11 @@ export async function enqueueDueSyncs(ctx: Pick<TaskContext, "db">): Promise<num
       where t.id = c.tenant_id
         and c.status = 'active'
         and c.next_sync_at <= now()
+        -- A pending retry or deferral keeps its attempt, trigger and time: the tick leaves it be.
+        and not exists (
+          select 1 from graphile_worker.jobs j
+          where j.key = 'sync:' || c.id and j.locked_at is null and j.attempts < j.max_attempts
+        )
       returning c.id, t.tier, t.last_active_at, c.last_synced_at
     ), ordered as (
       select * from due
