@@ -3,12 +3,15 @@
  * A test runs kysely-codegen with --verify so the types can never drift from the SQL.
  */
 import { execFileSync } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { dumpSchema } from "@synchub/db/schema-dump";
 import { prepareTemplateDatabase, withDatabase } from "./databases.ts";
 import { freePort } from "./ports.ts";
 import { makeScratchDir, startEmbeddedPostgres } from "./postgres.ts";
+
+const schemaFile = fileURLToPath(new URL("../../../db/schema.sql", import.meta.url));
 
 export const generatedTypesFile = fileURLToPath(
   new URL("../../../packages/db/src/generated.ts", import.meta.url),
@@ -67,10 +70,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   try {
     const template = await prepareTemplateDatabase(postgres.url);
-    execFileSync("pnpm", kyselyCodegenArgs(withDatabase(postgres.url, template), generatedTypesFile), {
+    const url = withDatabase(postgres.url, template);
+    execFileSync("pnpm", kyselyCodegenArgs(url, generatedTypesFile), {
       cwd: fileURLToPath(new URL("../../../packages/db", import.meta.url)),
       stdio: "inherit",
     });
+    await writeFile(schemaFile, await dumpSchema(url));
+    console.log(`Wrote ${schemaFile}`);
   } finally {
     await postgres.stop();
     await rm(dir, { recursive: true, force: true });

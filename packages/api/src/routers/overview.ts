@@ -18,11 +18,11 @@ export const overviewRouter = router({
         where started_at > now() - interval '24 hours'
         group by 1 order by 1`.execute(ctx.db),
       sql<{ task: string; waiting: number; active: number; delayed: number }>`
-        select t.identifier as task,
+        select j.task_identifier as task,
           count(*) filter (where j.locked_at is null and j.run_at <= now())::int as waiting,
           count(*) filter (where j.locked_at is not null)::int as active,
           count(*) filter (where j.locked_at is null and j.run_at > now())::int as delayed
-        from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        from graphile_worker.jobs j
         group by 1 order by 1`.execute(ctx.db),
       sql<{ n: number }>`select count(*)::int as n from synchub.dead_letters where status = 'open'`.execute(
         ctx.db,

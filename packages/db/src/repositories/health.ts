@@ -87,13 +87,13 @@ export async function metricsSnapshot(db: Executor, durationBucketsSeconds: numb
     from synchub.sync_runs r join synchub.connections c on c.id = r.connection_id
     where r.status = 'succeeded' group by c.provider`.execute(db);
   const queue = await sql<{ task: string; state: string; n: number }>`
-    select t.identifier as task,
+    select j.task_identifier as task,
       case when j.locked_at is not null then 'active'
            when j.attempts >= j.max_attempts then 'failed'
            when j.run_at > now() then 'delayed'
            else 'waiting' end as state,
       count(*)::int as n
-    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    from graphile_worker.jobs j
     group by 1, 2`.execute(db);
   const deadLetters = await sql<{ task: string; n: number }>`
     select task, count(*)::int as n from synchub.dead_letters where status = 'open' group by task`.execute(

@@ -42,7 +42,7 @@ export async function reapDeadWorkers(db: Kysely<DB>, staleAfterMs: number): Pro
       // and their connection claims and provider slots are free again before the job runs elsewhere.
       await sql`
         with orphaned as (
-          select id::text as job_id from graphile_worker._private_jobs where locked_by = any(${workerIds}::text[])
+          select id::text as job_id from graphile_worker.jobs where locked_by = any(${workerIds}::text[])
         ), runs as (
           update synchub.sync_runs set status = 'failed', finished_at = now(), error_class = 'transient',
             error = 'The worker running this sync stopped (no heartbeat); its job was released to another worker'

@@ -353,14 +353,13 @@ export interface QueueStatistics {
 export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> {
   const { rows } = await sql<QueueStatistics>`
     with queued as (
-      select t.identifier as task,
+      select j.task_identifier as task,
         count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= now())::integer as waiting,
         count(*) filter (where j.locked_at is not null)::integer as active,
         count(*) filter (where j.locked_at is null and j.attempts >= j.max_attempts)::integer as failed,
         count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at > now())::integer as delayed
-      from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id
-      group by t.identifier
+      from graphile_worker.jobs j
+      group by j.task_identifier
     ), completed as (
       select task, count(*)::integer as completed
       from synchub.job_runs
