@@ -1,7 +1,11 @@
+import { waitForDatabase, withDevSettings } from "@synchub/dev/settings";
 import { readEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 
-const env = readEnv();
+// Under `pnpm dev` (turbo) without DATABASE_URL: the dev database and secrets. Elsewhere: the
+// environment as given.
+const env = readEnv(await withDevSettings(process.env, { app: "synchub server" }));
+await waitForDatabase(env.DATABASE_URL, { app: "synchub server" });
 const server = await startServer({
   connectionString: env.DATABASE_URL,
   encryptionKey: env.SYNCHUB_ENCRYPTION_KEY,

@@ -27,7 +27,12 @@ export function createHeartbeat(db: Database, events: WorkerEvents, options: Hea
   events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
   events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
 
-  const tick = async () => {
+  let beating: Promise<void> = Promise.resolve();
+  const tick = () => {
+    beating = beat();
+    return beating;
+  };
+  const beat = async () => {
     try {
       await beatHeart(db, {
         processId,
@@ -81,6 +86,8 @@ export function createHeartbeat(db: Database, events: WorkerEvents, options: Hea
     },
     stop: async () => {
       clearInterval(timer);
+      // A beat already on its way would write the row again after it is removed.
+      await beating;
       await removeHeartbeat(db, processId).catch(() => {});
     },
   };

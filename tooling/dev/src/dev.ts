@@ -1,20 +1,22 @@
 /**
- * `pnpm dev`: database first (embedded unless DATABASE_URL), migrations and demo data, then the
- * sandbox, worker, server and admin through turbo. Ctrl-C stops the apps first (the worker
- * releases its jobs) and Postgres last.
+ * The database task of `pnpm dev` (= `turbo run dev`; `pnpm turbo dev` is the same thing): the
+ * embedded Postgres (unless DATABASE_URL is set) in a process group of its own, migrations, demo
+ * data and the dev secrets in .data/. The apps are turbo dev tasks beside this one; they find the
+ * dev database and secrets themselves and wait for them (dev-settings.ts).
+ *
+ * Ctrl-C: turbo sends SIGINT to every task and waits. The apps shut down gracefully (the worker
+ * releases its jobs); this task waits for their connections to close, then stops Postgres.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createDb, migrateToLatest } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import pg from "pg";
 import { startDevDatabase } from "./dev-database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
+import { devDataDir } from "./dev-settings.ts";
 import { seedDemoData } from "./seed.ts";
 
-const root = fileURLToPath(new URL("../../..", import.meta.url));
-const dataDir = path.join(root, ".data");
+const dataDir = devDataDir();
 const ports = {
   postgres: Number(process.env.SYNCHUB_PG_PORT ?? 54329),
   sandbox: Number(process.env.SANDBOX_PORT ?? 4010),
@@ -25,68 +27,50 @@ const ports = {
 async function main() {
   const secrets = loadDevSecrets(dataDir);
   const database = await startDevDatabase({ dataDir: path.join(dataDir, "postgres"), port: ports.postgres });
-  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`synchub: stopping (${signal}); Postgres stops once the apps have let go of it`);
+    // The apps got the same signal; the worker is releasing its jobs.
+    await waitForAppsToDisconnect(database.url, 20_000);
+    await database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGHUP", () => void stop("SIGHUP"));
+
   try {
     const db = createDb({ connectionString: database.url, maxConnections: 2 });
-    await migrateToLatest(db, database.url);
-    await seedDemoData(db, { sandboxUrl, secrets: createSecretBox(secrets.encryptionKey) });
-    await db.destroy();
+    try {
+      await migrateToLatest(db, database.url);
+      await seedDemoData(db, {
+        sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
+        secrets: createSecretBox(secrets.encryptionKey),
+      });
+    } finally {
+      await db.destroy();
+    }
   } catch (error) {
     await database.stop();
     throw error;
   }
-
-  const apps = ["@synchub/sandbox", "@synchub/worker", "@synchub/server", "@synchub/admin"];
-  const turbo = spawn("pnpm", ["exec", "turbo", "run", "dev", ...apps.map((app) => `--filter=${app}`)], {
-    cwd: root,
-    stdio: "inherit",
-    // Its own process group: dev.ts decides when the apps get the signal, then stops Postgres.
-    detached: true,
-    env: {
-      ...process.env,
-      TURBO_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: database.url,
-      SYNCHUB_ENCRYPTION_KEY: secrets.encryptionKey,
-      ADMIN_PASSWORD: secrets.adminPassword,
-      CRON_SECRET: secrets.cronSecret,
-      SANDBOX_PORT: String(ports.sandbox),
-      // The hourly Stripe subscription sync reads the sandbox's deterministic subscriptions.
-      STRIPE_BASE_URL: process.env.STRIPE_BASE_URL ?? `${sandboxUrl}/stripe`,
-      STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? "sk_test_synchub_dev",
-      SYNCHUB_SERVER_PORT: String(ports.server),
-      SYNCHUB_ADMIN_PORT: String(ports.admin),
-    },
-  });
-
-  let shuttingDown = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    console.log(`\nsynchub: stopping (${signal}); Postgres stops last`);
-    signalGroup(turbo.pid, "SIGINT");
-    setTimeout(() => signalGroup(turbo.pid, "SIGKILL"), 20_000).unref();
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-
+  console.log(
+    `synchub: database ready (${new URL(database.url).host}); migrations applied, demo data seeded`,
+  );
   void announceWhenUp(
     `http://127.0.0.1:${ports.admin}`,
     `http://127.0.0.1:${ports.server}`,
     secrets.adminPassword,
   );
-
-  const code = await new Promise<number>((resolve) =>
-    turbo.once("exit", (exitCode) => resolve(exitCode ?? 0)),
-  );
-  // turbo returns once its own children are gone, but the app processes under them may still be
-  // finishing (the worker releasing its jobs); Postgres waits for their connections to close.
-  await waitForAppsToDisconnect(database.url, 20_000);
-  await database.stop();
-  process.exit(shuttingDown ? 0 : code);
+  // Stay up until a signal: turbo runs this as a persistent task.
+  setInterval(() => {}, 1 << 30);
 }
 
 async function waitForAppsToDisconnect(url: string, timeoutMs: number) {
   const client = new pg.Client({ connectionString: url });
+  client.on("error", () => {});
   try {
     await client.connect();
     const deadline = Date.now() + timeoutMs;
@@ -101,15 +85,6 @@ async function waitForAppsToDisconnect(url: string, timeoutMs: number) {
     // Postgres already unreachable: nothing left to wait for.
   } finally {
     await client.end().catch(() => {});
-  }
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
   }
 }
 

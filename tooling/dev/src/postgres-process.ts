@@ -17,7 +17,10 @@ try {
     dataDir,
     port,
     onLog: (line) => {
-      if (/FATAL|PANIC/.test(line)) console.error(`[postgres] ${line}`);
+      // The apps ask for the database before this task has created it: not worth a line.
+      if (/FATAL|PANIC/.test(line) && !/database ".*" does not exist/.test(line)) {
+        console.error(`[postgres] ${line}`);
+      }
     },
   });
   let stopping = false;
