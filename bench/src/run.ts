@@ -8,6 +8,7 @@ import { engineOverhead } from "./engineOverhead.ts";
 import { startBenchPostgres } from "./harness.ts";
 import { lateness } from "./lateness.ts";
 import { quotaConsume } from "./quotaConsume.ts";
+import { restart } from "./restart.ts";
 import { sweep } from "./sweep.ts";
 
 export interface BenchResult {
@@ -28,6 +29,8 @@ const all: Record<string, (server: Awaited<ReturnType<typeof startBenchPostgres>
     crash: crashRecovery,
     quota: quotaConsume,
     grant: creditsGrant,
+    // Stops and starts its own Postgres, not the shared one.
+    restart: () => restart(),
   };
 
 const chosen = process.argv.slice(2).filter((arg) => arg !== "--");
