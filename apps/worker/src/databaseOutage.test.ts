@@ -166,11 +166,13 @@ describe("a worker whose database stops for 20 seconds during a sweep", () => {
     const runs = await runHistory(db);
     for (const { id } of accounts) {
       const succeeded = runs.filter((run) => run.targetId === id && run.status === "succeeded");
-      expect(succeeded, `connection ${id} has one successful run`).toHaveLength(1);
+      // A sync that finished just as the database went can run once more: graphile-worker records
+      // a job's completion apart from the task's own work, and that record was lost.
+      expect(succeeded.length, `connection ${id} has a successful run`).toBeGreaterThanOrEqual(1);
       const { rows } = await sql<{ n: number }>`
         select count(*)::int as n from synchub.cost_rows where connection_id = ${id}`.execute(db);
-      // Every row the provider served is saved once: a run cut short and run again wrote none twice.
-      expect(rows[0]!.n).toBe(succeeded[0]!.rowsFetched);
+      // Every row the provider served is saved once: a run cut short or run again wrote none twice.
+      expect(rows[0]!.n).toBe(succeeded.at(-1)!.rowsFetched);
       expect(rows[0]!.n).toBeGreaterThan(0);
     }
     expect(runs.filter((run) => run.status === "running")).toEqual([]);

@@ -45,21 +45,49 @@ export interface RestartingRunner {
 export async function startRestartingRunner(options: RestartingRunnerOptions): Promise<RestartingRunner> {
   const retryDelayMs = options.retryDelayMs ?? 1_000;
   let workerIds = new Set<string>();
-  options.events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
+  let poolId: string | undefined;
+  let stopping = false;
+  // A pool that shut down without being asked is a dead runner, even when the runner's promise
+  // never settles: after a failed completion graphile-worker can wait forever for its batcher,
+  // leaving the process beating its heartbeat with no runner and its jobs locked.
+  let poolDied: ((reason: unknown) => void) | undefined;
+  options.events.on("pool:create", ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    poolId = workerPool.id;
+  });
   options.events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
+  for (const event of [
+    "pool:gracefulShutdown:complete",
+    "pool:gracefulShutdown:error",
+    "pool:forcefulShutdown:complete",
+    "pool:forcefulShutdown:error",
+  ] as const) {
+    options.events.on(event, ({ workerPool }) => {
+      if (!stopping && workerPool.id === poolId)
+        poolDied?.(new Error(`worker pool ${workerPool.id}: ${event}`));
+    });
+  }
 
   let current = await options.start();
-  let stopping = false;
   let restarts = 0;
   const stopRequested = new AbortController();
 
   const supervise = async () => {
     for (;;) {
-      const outcome = await current.promise.then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      const died = new Promise<unknown>((resolve) => {
+        poolDied = resolve;
+      });
+      const outcome = await Promise.race([
+        current.promise.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+        died,
+      ]);
+      poolDied = undefined;
       if (stopping) return;
+      // Releases its cron; its pool is already down. Not awaited: it may never settle.
+      void current.stop().catch(() => {});
       const lost = [...workerIds];
       workerIds = new Set();
       options.log.warn(
