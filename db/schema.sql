@@ -2,54 +2,17 @@
 
 -- Domains
 
-create domain synchub.connection_status as text
-  constraint connection_status_values CHECK ((VALUE = ANY (ARRAY['active'::text, 'paused'::text])));
-
 create domain synchub.error_class as text
   constraint error_class_values CHECK ((VALUE = ANY (ARRAY['transient'::text, 'permanent'::text])));
-
-create domain synchub.failure_count as integer
-  constraint failure_count_not_negative CHECK ((VALUE >= 0));
-
-create domain synchub.hourly_cap as integer
-  constraint hourly_cap_positive CHECK ((VALUE > 0));
-
-create domain synchub.interval_ms as integer
-  constraint interval_ms_not_negative CHECK ((VALUE >= 0));
 
 create domain synchub.run_status as text
   constraint run_status_values CHECK ((VALUE = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'deferred'::text])));
 
 create domain synchub.run_trigger as text
-  constraint run_trigger_values CHECK ((VALUE = ANY (ARRAY['schedule'::text, 'manual'::text, 'sql'::text, 'created'::text, 'replay'::text])));
+  constraint run_trigger_values CHECK ((VALUE = ANY (ARRAY['schedule'::text, 'manual'::text, 'sql'::text, 'created'::text, 'replay'::text, 'webhook'::text, 'http'::text, 'qstash'::text])));
 
 create domain synchub.slot_number as integer
   constraint slot_number_not_negative CHECK ((VALUE >= 0));
-
-create domain synchub.sync_status as text
-  constraint sync_status_values CHECK ((VALUE = ANY (ARRAY['pending'::text, 'running'::text, 'ok'::text, 'failed'::text])));
-
--- Composite types
-
-create type synchub.sync_closing as (
-  "runId" bigint,
-  "connectionId" uuid,
-  holder text,
-  "startedAt" timestamp with time zone,
-  "nextSyncAt" timestamp with time zone,
-  "deadLetterId" bigint,
-  provider text,
-  slot integer
-);
-
-create type synchub.sync_opening as (
-  "connectionId" uuid,
-  holder text,
-  "jobId" text,
-  attempt integer,
-  trigger text,
-  "ttlMs" integer
-);
 
 -- Tables
 
@@ -87,21 +50,8 @@ create table synchub.connections (
   name text not null,
   base_url text,
   credentials_encrypted text not null,
-  status synchub.connection_status default 'active'::text not null,
-  paused_reason text,
-  sync_status synchub.sync_status default 'pending'::text not null,
-  sync_error text,
-  last_synced_at timestamp with time zone,
-  next_sync_at timestamp with time zone default now() not null,
-  consecutive_failures synchub.failure_count default 0 not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
-  pacing_min_interval_ms synchub.interval_ms,
-  pacing_hourly_cap synchub.hourly_cap,
-  sync_error_class synchub.error_class,
-  auth_failures synchub.failure_count default 0 not null,
-  sync_holder text,
-  sync_holder_until timestamp with time zone,
   constraint connections_pkey PRIMARY KEY (id),
   constraint connections_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES synchub.tenants(id) ON DELETE CASCADE
 );
@@ -146,12 +96,12 @@ create table synchub.credit_ledger (
   batch_id bigint,
   delta integer not null,
   reason text not null,
-  job_run_id bigint,
+  run_id bigint,
   at timestamp with time zone default now() not null,
   constraint credit_ledger_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES synchub.credit_batches(id) ON DELETE SET NULL,
-  constraint credit_ledger_job_run_id_fkey FOREIGN KEY (job_run_id) REFERENCES synchub.job_runs(id) ON DELETE SET NULL,
   constraint credit_ledger_pkey PRIMARY KEY (id),
-  constraint credit_ledger_reason_check CHECK ((reason = ANY (ARRAY['grant'::text, 'expire'::text, 'purchase'::text, 'consume'::text, 'adjustment'::text])))
+  constraint credit_ledger_reason_check CHECK ((reason = ANY (ARRAY['grant'::text, 'expire'::text, 'purchase'::text, 'consume'::text, 'adjustment'::text]))),
+  constraint credit_ledger_run_id_fkey FOREIGN KEY (run_id) REFERENCES synchub.runs(id) ON DELETE SET NULL
 );
 
 create table synchub.dead_letters (
@@ -160,7 +110,7 @@ create table synchub.dead_letters (
   payload jsonb not null,
   job_key text,
   queue_name text,
-  connection_id uuid,
+  target_id uuid,
   error_class text not null,
   error text not null,
   fingerprint text not null,
@@ -173,31 +123,10 @@ create table synchub.dead_letters (
   discard_reason text,
   closed_at timestamp with time zone,
   closed_by text,
-  constraint dead_letters_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES synchub.connections(id) ON DELETE SET NULL,
   constraint dead_letters_error_class_check CHECK ((error_class = ANY (ARRAY['transient'::text, 'permanent'::text]))),
   constraint dead_letters_pkey PRIMARY KEY (id),
-  constraint dead_letters_status_check CHECK ((status = ANY (ARRAY['open'::text, 'replaying'::text, 'resolved'::text, 'discarded'::text])))
-);
-
-create table synchub.job_runs (
-  id bigint generated always as identity not null,
-  task text not null,
-  trigger text not null,
-  status text default 'running'::text not null,
-  started_at timestamp with time zone default now() not null,
-  finished_at timestamp with time zone,
-  duration_ms integer,
-  results jsonb,
-  error text,
-  attempt integer default 1 not null,
-  error_class text,
-  dead_letter_id bigint,
-  constraint job_runs_attempt_check CHECK ((attempt >= 1)),
-  constraint job_runs_dead_letter_id_fkey FOREIGN KEY (dead_letter_id) REFERENCES synchub.dead_letters(id) ON DELETE SET NULL,
-  constraint job_runs_error_class_check CHECK ((error_class = ANY (ARRAY['transient'::text, 'permanent'::text]))),
-  constraint job_runs_pkey PRIMARY KEY (id),
-  constraint job_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text]))),
-  constraint job_runs_trigger_check CHECK ((trigger = ANY (ARRAY['schedule'::text, 'http'::text, 'manual'::text, 'qstash'::text, 'sql'::text, 'replay'::text])))
+  constraint dead_letters_status_check CHECK ((status = ANY (ARRAY['open'::text, 'replaying'::text, 'resolved'::text, 'discarded'::text]))),
+  constraint dead_letters_target_id_fkey FOREIGN KEY (target_id) REFERENCES synchub.sync_targets(id) ON DELETE SET NULL
 );
 
 create table synchub.login_throttle (
@@ -219,24 +148,24 @@ create table synchub.plans (
   constraint plans_storage_bytes_check CHECK ((storage_bytes >= 0))
 );
 
-create table synchub.provider_settings (
-  provider text not null,
+create table synchub.pool_slots (
+  pool text not null,
+  slot synchub.slot_number not null,
+  claimed_by text,
+  claimed_until timestamp with time zone,
+  constraint pool_slots_pkey PRIMARY KEY (pool, slot)
+);
+
+create table synchub.pools (
+  name text not null,
   min_interval_ms integer not null,
   hourly_cap integer not null,
   max_concurrency integer default 4 not null,
   updated_at timestamp with time zone default now() not null,
-  constraint provider_settings_hourly_cap_check CHECK ((hourly_cap > 0)),
-  constraint provider_settings_max_concurrency_check CHECK ((max_concurrency > 0)),
-  constraint provider_settings_min_interval_ms_check CHECK ((min_interval_ms >= 0)),
-  constraint provider_settings_pkey PRIMARY KEY (provider)
-);
-
-create table synchub.provider_slots (
-  provider text not null,
-  slot synchub.slot_number not null,
-  holder text,
-  held_until timestamp with time zone,
-  constraint provider_slots_pkey PRIMARY KEY (provider, slot)
+  constraint pools_hourly_cap_check CHECK ((hourly_cap > 0)),
+  constraint pools_max_concurrency_check CHECK ((max_concurrency > 0)),
+  constraint pools_min_interval_ms_check CHECK ((min_interval_ms >= 0)),
+  constraint pools_pkey PRIMARY KEY (name)
 );
 
 create table synchub.qstash_deliveries (
@@ -306,6 +235,35 @@ create table synchub.rate_limits (
   constraint rate_limits_pkey PRIMARY KEY (key)
 );
 
+create table synchub.runs (
+  id bigint generated always as identity not null,
+  target_id uuid,
+  trigger synchub.run_trigger not null,
+  status synchub.run_status default 'running'::text not null,
+  job_id text,
+  attempt integer default 1 not null,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  pages integer default 0 not null,
+  rows_fetched integer default 0 not null,
+  rows_inserted integer default 0 not null,
+  rows_updated integer default 0 not null,
+  error text,
+  error_class synchub.error_class,
+  deferred_until timestamp with time zone,
+  notice text,
+  dead_letter_id bigint,
+  task text not null,
+  kind text,
+  parent_run_id bigint,
+  duration_ms integer,
+  results jsonb,
+  constraint runs_dead_letter_id_fkey FOREIGN KEY (dead_letter_id) REFERENCES synchub.dead_letters(id) ON DELETE SET NULL,
+  constraint runs_parent_run_id_fkey FOREIGN KEY (parent_run_id) REFERENCES synchub.runs(id) ON DELETE SET NULL,
+  constraint runs_pkey PRIMARY KEY (id),
+  constraint runs_target_id_fkey FOREIGN KEY (target_id) REFERENCES synchub.sync_targets(id) ON DELETE CASCADE
+);
+
 create table synchub.schedule_occurrences (
   schedule_id uuid not null,
   occurrence_at timestamp with time zone not null,
@@ -364,27 +322,40 @@ create table synchub.subscriptions (
   constraint subscriptions_status_check CHECK ((status = ANY (ARRAY['active'::text, 'past_due'::text, 'canceled'::text])))
 );
 
-create table synchub.sync_runs (
-  id bigint generated always as identity not null,
-  connection_id uuid not null,
-  trigger synchub.run_trigger not null,
-  status synchub.run_status default 'running'::text not null,
-  job_id text,
-  attempt integer default 1 not null,
-  started_at timestamp with time zone default now() not null,
-  finished_at timestamp with time zone,
-  pages integer default 0 not null,
-  rows_fetched integer default 0 not null,
-  rows_inserted integer default 0 not null,
-  rows_updated integer default 0 not null,
-  error text,
-  error_class synchub.error_class,
-  deferred_until timestamp with time zone,
-  notice text,
-  dead_letter_id bigint,
-  constraint sync_runs_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES synchub.connections(id) ON DELETE CASCADE,
-  constraint sync_runs_dead_letter_id_fkey FOREIGN KEY (dead_letter_id) REFERENCES synchub.dead_letters(id) ON DELETE SET NULL,
-  constraint sync_runs_pkey PRIMARY KEY (id)
+create table synchub.sync_targets (
+  id uuid default gen_random_uuid() not null,
+  kind text not null,
+  subject_id uuid not null,
+  pool text not null,
+  interval_ms integer not null,
+  priority smallint default 30 not null,
+  status text default 'active'::text not null,
+  paused_reason text,
+  sync_status text default 'pending'::text not null,
+  sync_error text,
+  sync_error_class text,
+  consecutive_failures integer default 0 not null,
+  auth_failures integer default 0 not null,
+  last_synced_at timestamp with time zone,
+  next_sync_at timestamp with time zone default now() not null,
+  pacing_min_interval_ms integer,
+  pacing_hourly_cap integer,
+  claimed_by text,
+  claimed_until timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint sync_targets_auth_failures_check CHECK ((auth_failures >= 0)),
+  constraint sync_targets_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+  constraint sync_targets_interval_ms_check CHECK ((interval_ms > 0)),
+  constraint sync_targets_kind_check CHECK ((kind ~ '^[a-z0-9]+(\.[a-z0-9_]+)+$'::text)),
+  constraint sync_targets_kind_subject_id_key UNIQUE (kind, subject_id),
+  constraint sync_targets_pacing_hourly_cap_check CHECK ((pacing_hourly_cap > 0)),
+  constraint sync_targets_pacing_min_interval_ms_check CHECK ((pacing_min_interval_ms >= 0)),
+  constraint sync_targets_pkey PRIMARY KEY (id),
+  constraint sync_targets_pool_fkey FOREIGN KEY (pool) REFERENCES synchub.pools(name) ON UPDATE CASCADE,
+  constraint sync_targets_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text]))),
+  constraint sync_targets_sync_error_class_check CHECK ((sync_error_class = ANY (ARRAY['transient'::text, 'permanent'::text]))),
+  constraint sync_targets_sync_status_check CHECK ((sync_status = ANY (ARRAY['pending'::text, 'running'::text, 'ok'::text, 'failed'::text])))
 );
 
 create table synchub.tenants (
@@ -424,8 +395,6 @@ CREATE INDEX api_tokens_created_idx ON synchub.api_tokens USING btree (created_a
 
 CREATE INDEX audit_log_at_idx ON synchub.audit_log USING btree (at DESC);
 
-CREATE INDEX connections_due_idx ON synchub.connections USING btree (next_sync_at) WHERE ((status)::text = 'active'::text);
-
 CREATE INDEX connections_tenant_idx ON synchub.connections USING btree (tenant_id);
 
 CREATE INDEX credit_batches_expiring_idx ON synchub.credit_batches USING btree (expires_at) WHERE (remaining > 0);
@@ -438,8 +407,6 @@ CREATE INDEX dead_letters_auto_retry_idx ON synchub.dead_letters USING btree (ne
 
 CREATE INDEX dead_letters_open_idx ON synchub.dead_letters USING btree (fingerprint, last_failed_at DESC) WHERE (status = 'open'::text);
 
-CREATE INDEX job_runs_task_idx ON synchub.job_runs USING btree (task, started_at DESC);
-
 CREATE INDEX qstash_deliveries_expires_at ON synchub.qstash_deliveries USING btree (expires_at);
 
 CREATE INDEX quota_accounts_plan_idx ON synchub.quota_accounts USING btree (plan_id);
@@ -448,158 +415,62 @@ CREATE INDEX quota_alerts_at_idx ON synchub.quota_alerts USING btree (at DESC);
 
 CREATE UNIQUE INDEX quota_alerts_once_per_period ON synchub.quota_alerts USING btree (user_ref, metric, level, period_start);
 
+CREATE INDEX runs_started_idx ON synchub.runs USING btree (started_at DESC);
+
+CREATE INDEX runs_target_idx ON synchub.runs USING btree (target_id, started_at DESC);
+
+CREATE INDEX runs_task_idx ON synchub.runs USING btree (task, started_at DESC);
+
 CREATE INDEX schedules_due_idx ON synchub.schedules USING btree (next_occurrence_at) WHERE enabled;
 
 CREATE INDEX sessions_user_idx ON synchub.sessions USING btree (user_id);
 
 CREATE INDEX subscriptions_active_idx ON synchub.subscriptions USING btree (user_ref) WHERE (status = 'active'::text);
 
-CREATE INDEX sync_runs_connection_idx ON synchub.sync_runs USING btree (connection_id, started_at DESC);
+CREATE INDEX sync_targets_due_idx ON synchub.sync_targets USING btree (next_sync_at) WHERE (status = 'active'::text);
 
-CREATE INDEX sync_runs_started_idx ON synchub.sync_runs USING btree (started_at DESC);
+CREATE INDEX sync_targets_pool_idx ON synchub.sync_targets USING btree (pool, kind);
 
 -- Functions
 
-CREATE OR REPLACE FUNCTION synchub.begin_syncs(p_items jsonb)
- RETURNS TABLE(item integer, outcome text, run_id bigint, slot integer, provider text, base_url text, credentials_encrypted text, previous_sync_status text, last_synced_at timestamp with time zone, consecutive_failures integer, auth_failures integer, pacing_min_interval_ms integer, pacing_hourly_cap integer, tier text, provider_min_interval_ms integer, provider_hourly_cap integer, provider_max_concurrency integer)
- LANGUAGE plpgsql
- SET enable_seqscan TO 'off'
-AS $function$
-declare
-  i record;
-  c record;
-begin
-  for i in select x.*, now() + make_interval(secs => x."ttlMs" / 1000.0) as claim_until, x.ordinality::int as ord
-             from jsonb_populate_recordset(null::synchub.sync_opening, p_items) with ordinality as x loop
-    item := i.ord;
-    -- The claim: only an active connection that nobody else holds (a claim past its time is let
-    -- go). `previous` is the row as it was, for the status to put back should the sync defer.
-    update synchub.connections conn
-       set sync_status = 'running', sync_holder = i.holder, sync_holder_until = i.claim_until,
-           updated_at = now()
-      from synchub.connections previous
-      join synchub.tenants t on t.id = previous.tenant_id
-      left join synchub.provider_settings ps on ps.provider = previous.provider
-     where conn.id = i."connectionId" and previous.id = conn.id
-       and conn.status = 'active'
-       and (conn.sync_holder is null or conn.sync_holder = i.holder or conn.sync_holder_until < now())
-    returning conn.provider, conn.base_url, conn.credentials_encrypted, previous.sync_status,
-              conn.last_synced_at, conn.consecutive_failures, conn.auth_failures,
-              conn.pacing_min_interval_ms, conn.pacing_hourly_cap, t.tier,
-              ps.min_interval_ms, ps.hourly_cap, ps.max_concurrency
-      into provider, base_url, credentials_encrypted, previous_sync_status, last_synced_at,
-           consecutive_failures, auth_failures, pacing_min_interval_ms, pacing_hourly_cap, tier,
-           provider_min_interval_ms, provider_hourly_cap, provider_max_concurrency;
-
-    if not found then
-      run_id := null; slot := null;
-      select conn.status, ps.min_interval_ms into c
-        from synchub.connections conn
-        left join synchub.provider_settings ps on ps.provider = conn.provider
-       where conn.id = i."connectionId";
-      if not found then
-        outcome := 'missing';
-      elsif c.status = 'paused' then
-        outcome := 'paused';
-      else
-        -- Another job is syncing this connection.
-        outcome := 'busy';
-        provider_min_interval_ms := c.min_interval_ms;
-      end if;
-      return next;
-      continue;
-    end if;
-
-    for attempt in 1..2 loop
-      update synchub.provider_slots s set holder = i.holder, held_until = i.claim_until
-       where (s.provider, s.slot) = (
-               select f.provider, f.slot from synchub.provider_slots f
-                where f.provider = begin_syncs.provider and f.slot < coalesce(provider_max_concurrency, 4)
-                  and (f.holder is null or f.held_until < now())
-                order by f.slot
-                limit 1
-                  for update skip locked)
-      returning s.slot into slot;
-      exit when slot is not null or attempt = 2;
-      -- No slot. A provider's slots are created on first use and when its cap is raised (together,
-      -- so the highest one tells whether they all exist); a lowered cap leaves the higher ones
-      -- unused. Then one more try, also when they exist: another job may have created them, or
-      -- freed one, since the first try's snapshot.
-      if not exists (select from synchub.provider_slots f
-                      where f.provider = begin_syncs.provider and f.slot = coalesce(provider_max_concurrency, 4) - 1) then
-        insert into synchub.provider_slots (provider, slot)
-        select begin_syncs.provider, g from generate_series(0, coalesce(provider_max_concurrency, 4) - 1) g
-        on conflict do nothing;
-      end if;
-    end loop;
-
-    if slot is null then
-      -- All of the provider's slots are taken: give the claim back as it was.
-      update synchub.connections
-         set sync_status = previous_sync_status, sync_holder = null, sync_holder_until = null
-       where id = i."connectionId" and sync_holder = i.holder;
-      -- Answered as 0010 did: the provider's pacing interval only.
-      select 'busy', null, null, null, null, null, null, null, null, null, null, null, null, null
-        into outcome, run_id, provider, base_url, credentials_encrypted, previous_sync_status,
-             last_synced_at, consecutive_failures, auth_failures, pacing_min_interval_ms,
-             pacing_hourly_cap, tier, provider_hourly_cap, provider_max_concurrency;
-      return next;
-      continue;
-    end if;
-
-    insert into synchub.sync_runs (connection_id, trigger, job_id, attempt)
-    values (i."connectionId", i.trigger, i."jobId", i.attempt)
-    returning id, 'started' into run_id, outcome;
-    return next;
-  end loop;
-end
-$function$
-;
-
-CREATE OR REPLACE FUNCTION synchub.complete_syncs(p_items jsonb)
- RETURNS void
- LANGUAGE plpgsql
- SET enable_seqscan TO 'off'
-AS $function$
-declare
-  i record;
-begin
-  for i in select * from jsonb_populate_recordset(null::synchub.sync_closing, p_items) loop
-    update synchub.sync_runs
-       set status = 'succeeded', finished_at = now(), error = null, error_class = null
-     where id = i."runId";
-    update synchub.connections c
-       set sync_status = 'ok', sync_error = null, sync_error_class = null, consecutive_failures = 0,
-           auth_failures = 0, last_synced_at = i."startedAt", next_sync_at = i."nextSyncAt",
-           updated_at = now(),
-           sync_holder = case when c.sync_holder = i.holder then null else c.sync_holder end,
-           sync_holder_until = case when c.sync_holder = i.holder then null else c.sync_holder_until end
-     where c.id = i."connectionId";
-    if i."deadLetterId" is not null then
-      update synchub.dead_letters
-         set status = 'resolved', closed_at = now(), closed_by = 'replay', next_auto_retry_at = null
-       where id = i."deadLetterId" and status in ('open', 'replaying');
-    end if;
-    if i.slot is not null then
-      update synchub.provider_slots s set holder = null, held_until = null
-       where s.provider = i.provider and s.slot = i.slot and s.holder = i.holder;
-    else
-      update synchub.provider_slots s set holder = null, held_until = null where s.holder = i.holder;
-    end if;
-  end loop;
-end
-$function$
-;
-
-CREATE OR REPLACE FUNCTION synchub.enqueue_first_sync()
+CREATE OR REPLACE FUNCTION synchub.apply_tenant_tier()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
 begin
-  if new.status = 'active' then
-    perform synchub.request_sync(new.id, 'created');
-  end if;
+  update synchub.sync_targets s
+  set interval_ms = (extract(epoch from synchub.tier_interval(new.tier)) * 1000)::integer,
+      priority = synchub.tier_priority(new.tier),
+      updated_at = now()
+  from synchub.connections c
+  where c.tenant_id = new.id and s.kind = 'llm.costs' and s.subject_id = c.id;
   return new;
+end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION synchub.create_llm_costs_target()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  insert into synchub.sync_targets (id, kind, subject_id, pool, interval_ms, priority)
+  select new.id, 'llm.costs', new.id, new.provider,
+    (extract(epoch from synchub.tier_interval(t.tier)) * 1000)::integer, synchub.tier_priority(t.tier)
+  from synchub.tenants t where t.id = new.tenant_id;
+  perform synchub.request_sync(new.id, 'created');
+  return new;
+end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION synchub.delete_llm_costs_target()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  delete from synchub.sync_targets where kind = 'llm.costs' and subject_id = old.id;
+  return old;
 end
 $function$
 ;
@@ -636,16 +507,6 @@ AS $function$
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION synchub.release_sync_claims(p_connection_id uuid, p_holder text)
- RETURNS void
- LANGUAGE sql
-AS $function$
-  update synchub.provider_slots set holder = null, held_until = null where holder = p_holder;
-  update synchub.connections set sync_holder = null, sync_holder_until = null
-   where id = p_connection_id and sync_holder = p_holder;
-$function$
-;
-
 CREATE OR REPLACE FUNCTION synchub.request_sync(connection_id uuid, trigger text DEFAULT 'sql'::text)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -653,45 +514,70 @@ CREATE OR REPLACE FUNCTION synchub.request_sync(connection_id uuid, trigger text
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 declare
-  v_key text := 'sync:' || connection_id::text;
-  v_pending jsonb;
-  v_job_id bigint;
+  v_target_id uuid;
 begin
   if trigger is null or trigger not in ('schedule', 'manual', 'sql', 'created') then
     raise exception 'synchub.request_sync: trigger must be one of schedule, manual, sql, created (got %)',
       coalesce(pg_catalog.quote_literal(trigger), 'null')
       using errcode = 'invalid_parameter_value';
   end if;
-  if not exists (select 1 from synchub.connections c where c.id = request_sync.connection_id) then
+  select s.id into v_target_id
+  from synchub.sync_targets s
+  where s.kind = 'llm.costs' and s.subject_id = request_sync.connection_id;
+  if v_target_id is null then
     raise exception 'synchub.request_sync: no connection with id %', connection_id
       using errcode = 'no_data_found';
   end if;
+  return synchub.request_target_sync(v_target_id, trigger);
+end
+$function$
+;
 
-  -- The pending (not running) job of this connection, if any. Its payload is not in
+CREATE OR REPLACE FUNCTION synchub.request_target_sync(target_id uuid, trigger text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+declare
+  v_key text := 'sync:' || target_id::text;
+  v_pending jsonb;
+  v_job_id bigint;
+begin
+  if trigger is null or trigger not in ('schedule', 'manual', 'sql', 'created', 'webhook') then
+    raise exception 'synchub.request_target_sync: trigger must be one of schedule, manual, sql, created, webhook (got %)',
+      coalesce(pg_catalog.quote_literal(trigger), 'null')
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if not exists (select 1 from synchub.sync_targets s where s.id = request_target_sync.target_id) then
+    raise exception 'synchub.request_target_sync: no sync target with id %', target_id
+      using errcode = 'no_data_found';
+  end if;
+
+  -- The pending (not running) job of this target, if any. Its payload is not in
   -- graphile-worker's public jobs view, hence the private table, read only here.
   select j.id, j.payload::jsonb into v_job_id, v_pending
   from graphile_worker._private_jobs j
   where j.key = v_key and j.locked_at is null and j.attempts < j.max_attempts;
-
   if v_job_id is not null and trigger = 'schedule' then
-    -- A retry or a deferral is already waiting: it keeps its attempt, trigger and time.
     return v_job_id;
   end if;
 
   select (graphile_worker.add_job(
-    'sync.connection',
+    'sync.target',
     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-      'connectionId', connection_id,
+      'targetId', target_id,
       'trigger', trigger,
-      -- A request that meets a pending retry continues its attempt (and its dead letter).
       'attempt', coalesce((v_pending ->> 'attempt')::integer, 1),
       'deadLetterId', v_pending -> 'deadLetterId'
     ))::json,
-    priority := case when trigger in ('manual', 'sql', 'created') then 0 else 30 end,
+    priority := case when trigger = 'schedule'
+      then (select s.priority from synchub.sync_targets s where s.id = request_target_sync.target_id)
+      else 0 end,
     max_attempts := 5,
     job_key := v_key,
     -- Manual and SQL requests run now, even when a retry's backoff said later.
-    job_key_mode := case when trigger in ('manual', 'sql') then 'replace' else 'preserve_run_at' end
+    job_key_mode := case when trigger in ('manual', 'sql', 'webhook') then 'replace' else 'preserve_run_at' end
   )).id into v_job_id;
   return v_job_id;
 end
@@ -778,22 +664,6 @@ end
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION synchub.sync_bookkeeping(p_completions jsonb, p_begins jsonb)
- RETURNS TABLE(item integer, outcome text, run_id bigint, slot integer, provider text, base_url text, credentials_encrypted text, previous_sync_status text, last_synced_at timestamp with time zone, consecutive_failures integer, auth_failures integer, pacing_min_interval_ms integer, pacing_hourly_cap integer, tier text, provider_min_interval_ms integer, provider_hourly_cap integer, provider_max_concurrency integer)
- LANGUAGE plpgsql
-AS $function$
-begin
-  perform set_config('synchronous_commit', 'off', true);
-  if jsonb_array_length(p_completions) > 0 then
-    perform synchub.complete_syncs(p_completions);
-  end if;
-  if jsonb_array_length(p_begins) > 0 then
-    return query select * from synchub.begin_syncs(p_begins);
-  end if;
-end
-$function$
-;
-
 CREATE OR REPLACE FUNCTION synchub.tier_interval(tier text)
  RETURNS interval
  LANGUAGE sql
@@ -818,4 +688,8 @@ $function$
 
 -- Triggers
 
-CREATE TRIGGER connections_enqueue_first_sync AFTER INSERT ON synchub.connections FOR EACH ROW EXECUTE FUNCTION synchub.enqueue_first_sync();
+CREATE TRIGGER connections_create_target AFTER INSERT ON synchub.connections FOR EACH ROW EXECUTE FUNCTION synchub.create_llm_costs_target();
+
+CREATE TRIGGER connections_delete_target AFTER DELETE ON synchub.connections FOR EACH ROW EXECUTE FUNCTION synchub.delete_llm_costs_target();
+
+CREATE TRIGGER tenants_apply_tier AFTER UPDATE OF tier ON synchub.tenants FOR EACH ROW WHEN ((old.tier IS DISTINCT FROM new.tier)) EXECUTE FUNCTION synchub.apply_tenant_tier();

@@ -17,7 +17,7 @@ const workerMain = createRequire(import.meta.url)
 
 async function sample(server: BenchServer, sandboxUrl: string, index: number): Promise<number> {
   const { url, db } = await server.newDatabase();
-  await db.updateTable("provider_settings").set({ min_interval_ms: 0 }).execute();
+  await db.updateTable("pools").set({ min_interval_ms: 0 }).execute();
   const adminKey = `sk-admin-crash-bench-${index}-${Date.now()}`;
   await fetch(`${sandboxUrl}/__sandbox/faults`, {
     method: "POST",
@@ -37,7 +37,7 @@ async function sample(server: BenchServer, sandboxUrl: string, index: number): P
     });
     const runCount = async (status?: string) => {
       const { rows } = await sql<{ n: number }>`
-        select count(*)::int as n from synchub.sync_runs where ${status ? sql`status = ${status}` : sql`true`}`.execute(
+        select count(*)::int as n from synchub.runs where ${status ? sql`status = ${status}` : sql`true`}`.execute(
         db,
       );
       return rows[0]!.n;

@@ -27,13 +27,13 @@ export async function creditsGrant(server: BenchServer) {
   // Set-based: the production path, with its run row, as the grant task does it.
   let started = performance.now();
   const runId = await startJobRun(db, "credits.grant", "manual");
-  const counts = await grantMonthlyCredits(db, { period: "2026-11", expiresAt, jobRunId: runId });
+  const counts = await grantMonthlyCredits(db, { period: "2026-11", expiresAt, runId: runId });
   await finishJobRun(db, runId, { status: "succeeded", results: { ...counts, failed: 0 } });
   const setSeconds = (performance.now() - started) / 1000;
 
   // The same grant again: every user is skipped, nothing is written twice.
   started = performance.now();
-  const again = await grantMonthlyCredits(db, { period: "2026-11", expiresAt, jobRunId: null });
+  const again = await grantMonthlyCredits(db, { period: "2026-11", expiresAt, runId: null });
   const againSeconds = (performance.now() - started) / 1000;
 
   // Per-user loop: read the users, then one statement per user (the shape cron glue usually has).

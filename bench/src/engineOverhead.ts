@@ -1,5 +1,5 @@
 /**
- * Engine overhead: no-op sync.connection jobs per second, with all of synchub's bookkeeping
+ * Engine overhead: no-op sync.target jobs per second, with all of synchub's bookkeeping
  * (payload parse, connection claim and provider slot, run row, connection state, the connector's
  * setup), against bare graphile-worker no-op jobs on the same database and concurrency. The syncs are no-ops because
  * each connection's watermark is in the future: the connector has an empty range and makes no call.
@@ -91,7 +91,7 @@ export async function engineOverhead(server: BenchServer) {
     {
       const { url, db } = await server.newDatabase();
       await db
-        .updateTable("provider_settings")
+        .updateTable("pools")
         .set({ min_interval_ms: 0, hourly_cap: 1_000_000, max_concurrency: 100 })
         .execute();
       await insertConnections(db, {
@@ -101,7 +101,7 @@ export async function engineOverhead(server: BenchServer) {
         credentials: (i) => ({ adminKey: `sk-admin-bench-${i}-noop0000` }),
       });
       // Watermark in the future: the connector's range is empty and it makes no HTTP call.
-      await sql`update synchub.connections set last_synced_at = now() + interval '3 days'`.execute(db);
+      await sql`update synchub.sync_targets set last_synced_at = now() + interval '3 days'`.execute(db);
       synchubRounds.push(
         await drain(
           url,
@@ -110,7 +110,7 @@ export async function engineOverhead(server: BenchServer) {
         ),
       );
       const { rows } = await sql<{ n: number }>`
-        select count(*)::int as n from synchub.sync_runs where status = 'succeeded'`.execute(db);
+        select count(*)::int as n from synchub.runs where status = 'succeeded'`.execute(db);
       if (rows[0]!.n !== JOBS)
         throw new Error(`engine overhead: expected ${JOBS} succeeded runs, got ${rows[0]!.n}`);
     }
@@ -130,7 +130,7 @@ export async function engineOverhead(server: BenchServer) {
   );
   return {
     name: "engine overhead",
-    figure: `${synchub.rate.toFixed(0)} sync.connection jobs/s`,
+    figure: `${synchub.rate.toFixed(0)} sync.target jobs/s`,
     reference: `${bare.rate.toFixed(0)} bare graphile-worker no-op jobs/s`,
     ratio,
     target: "ratio >= 0.5",

@@ -8,6 +8,7 @@ import { freePort } from "@synchub/dev/ports";
 import { makeScratchDir, type RunningPostgres, startEmbeddedPostgres } from "@synchub/dev/postgres";
 import { createSecretBox, type SecretBox } from "@synchub/domain";
 import { Logger } from "graphile-worker";
+import { sql } from "kysely";
 
 export const quietLogger = new Logger(() => () => {});
 
@@ -103,10 +104,17 @@ export async function insertConnections(
         name: `${input.provider} ${i}`,
         base_url: input.baseUrl,
         credentials_encrypted: benchSecrets.box.seal(JSON.stringify(input.credentials(i)), id),
-        status: input.status ?? "active",
       })),
     )
     .returning("id")
     .execute();
-  return rows.map((row) => row.id);
+  const ids = rows.map((row) => row.id);
+  if (input.status === "paused") {
+    // The insert trigger made each connection's target and enqueued its first sync: undo both.
+    await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "in", ids).execute();
+    await sql`delete from graphile_worker._private_jobs where key = any(${ids.map((id) => `sync:${id}`)}::text[])`.execute(
+      db,
+    );
+  }
+  return ids;
 }

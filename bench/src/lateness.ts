@@ -21,7 +21,7 @@ const SAMPLES = 40;
 
 async function measure(server: BenchServer, sandboxUrl: string, bulk: number) {
   const { url, db } = await server.newDatabase();
-  await db.updateTable("provider_settings").set({ min_interval_ms: 0 }).execute();
+  await db.updateTable("pools").set({ min_interval_ms: 0 }).execute();
   const [connectionId] = await insertConnections(db, {
     count: 1,
     provider: "openai",
@@ -30,7 +30,7 @@ async function measure(server: BenchServer, sandboxUrl: string, bulk: number) {
     tier: "free",
     status: "paused",
   });
-  await sql`update synchub.connections set status = 'active', next_sync_at = now() + interval '1 day'`.execute(
+  await sql`update synchub.sync_targets set status = 'active', next_sync_at = now() + interval '1 day'`.execute(
     db,
   );
   for (let added = 0; added < bulk; added += 10_000) {
@@ -54,7 +54,7 @@ async function measure(server: BenchServer, sandboxUrl: string, bulk: number) {
   const waits: number[] = [];
   try {
     for (let i = 0; i < SAMPLES; i++) {
-      await sql`update synchub.connections set next_sync_at = now() where id = ${connectionId}`.execute(db);
+      await sql`update synchub.sync_targets set next_sync_at = now() where id = ${connectionId}`.execute(db);
       const enqueuedAt = new Date();
       if ((await enqueueDueSyncs(ctx)) !== 1)
         throw new Error("lateness: the tick did not enqueue the due sync");
@@ -62,7 +62,7 @@ async function measure(server: BenchServer, sandboxUrl: string, bulk: number) {
         "the sync to start",
         async () => {
           const { rows } = await sql<{ started: Date | null }>`
-            select max(started_at) as started from synchub.sync_runs where connection_id = ${connectionId}
+            select max(started_at) as started from synchub.runs where target_id = ${connectionId}
               and started_at >= ${enqueuedAt}`.execute(db);
           if (!rows[0]?.started) return false;
           waits.push(rows[0].started.getTime() - enqueuedAt.getTime());
@@ -75,7 +75,7 @@ async function measure(server: BenchServer, sandboxUrl: string, bulk: number) {
         "the sync to finish",
         async () => {
           const { rows } = await sql<{ n: number }>`
-            select count(*)::int as n from synchub.sync_runs where connection_id = ${connectionId} and status = 'running'`.execute(
+            select count(*)::int as n from synchub.runs where target_id = ${connectionId} and status = 'running'`.execute(
             db,
           );
           return rows[0]!.n === 0;

@@ -31,9 +31,9 @@ export async function sweep(server: BenchServer) {
   try {
     for (const [provider, ms] of Object.entries(REAL_INTERVAL_MS)) {
       await db
-        .updateTable("provider_settings")
+        .updateTable("pools")
         .set({ min_interval_ms: Math.ceil(ms * SCALE * MARGIN), max_concurrency: 8 })
-        .where("provider", "=", provider)
+        .where("name", "=", provider)
         .execute();
     }
     const suffix = () => Math.random().toString(36).slice(2, 10).padEnd(8, "x");
@@ -56,7 +56,7 @@ export async function sweep(server: BenchServer) {
         status: "paused",
       });
     }
-    await sql`update synchub.connections set status = 'active'`.execute(db);
+    await sql`update synchub.sync_targets set status = 'active'`.execute(db);
     // One call per account: a one-day window fits in one page for every provider.
     const taskList = createTaskList({
       db,
@@ -81,7 +81,7 @@ export async function sweep(server: BenchServer) {
       "every account to sync",
       async () => {
         const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from synchub.connections where sync_status in ('ok', 'failed')`.execute(
+          select count(*)::int as n from synchub.sync_targets where sync_status in ('ok', 'failed')`.execute(
           db,
         );
         return rows[0]!.n === total;
@@ -96,7 +96,7 @@ export async function sweep(server: BenchServer) {
              count(*) filter (where status = 'failed')::int as failed,
              count(*) filter (where status = 'deferred')::int as deferred,
              coalesce(sum(pages), 0)::int as calls
-      from synchub.sync_runs`.execute(db);
+      from synchub.runs`.execute(db);
     const boundSeconds = Math.max(
       ...Object.values(REAL_INTERVAL_MS).map((ms) => (PER_PROVIDER * ms * SCALE) / 1000),
     );

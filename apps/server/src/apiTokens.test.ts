@@ -73,7 +73,7 @@ function call(path: string, token: string, input?: unknown) {
 
 function connectionStatus() {
   return t.db
-    .selectFrom("connections")
+    .selectFrom("sync_targets")
     .select("status")
     .where("id", "=", connectionId)
     .executeTakeFirstOrThrow()

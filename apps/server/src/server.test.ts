@@ -95,9 +95,10 @@ describe("HTTP server", () => {
 
     const connection = await t.db.selectFrom("connections").select("id").executeTakeFirstOrThrow();
     await t.db
-      .insertInto("sync_runs")
+      .insertInto("runs")
       .values({
-        connection_id: connection.id,
+        task: "sync.target",
+        target_id: connection.id,
         trigger: "manual",
         status: "succeeded",
         started_at: new Date(Date.now() - 2_000),
@@ -124,7 +125,7 @@ describe("HTTP server", () => {
 
   it("reports business job runs for the S4 alerts: counts, last success and the latest duration", async () => {
     await t.db
-      .insertInto("job_runs")
+      .insertInto("runs")
       .values({
         task: "credits.grant",
         trigger: "http",

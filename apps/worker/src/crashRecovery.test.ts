@@ -13,7 +13,7 @@ let child: ChildProcess | undefined;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await t.db.updateTable("provider_settings").set({ min_interval_ms: 0 }).execute();
+  await t.db.updateTable("pools").set({ min_interval_ms: 0 }).execute();
 });
 afterAll(async () => {
   child?.kill("SIGKILL");
@@ -79,7 +79,7 @@ describe("a worker killed mid-sync", () => {
 
     await waitFor("the first worker to start the sync", async () => {
       const run = await t.db
-        .selectFrom("sync_runs")
+        .selectFrom("runs")
         .select("id")
         .where("status", "=", "running")
         .executeTakeFirst();
@@ -97,13 +97,13 @@ describe("a worker killed mid-sync", () => {
     try {
       await waitFor("the sync to succeed on the surviving worker", async () => {
         const run = await t.db
-          .selectFrom("sync_runs")
+          .selectFrom("runs")
           .select("id")
           .where("status", "=", "succeeded")
           .executeTakeFirst();
         return run ?? undefined;
       });
-      const runs = await t.db.selectFrom("sync_runs").selectAll().orderBy("id").execute();
+      const runs = await t.db.selectFrom("runs").selectAll().orderBy("id").execute();
       expect(runs.map((run) => run.status)).toEqual(["failed", "succeeded"]);
       expect(runs[0]!.error).toMatch(/stopped \(no heartbeat\)/);
       const rows = await listCostRows(t.db, connection.id);

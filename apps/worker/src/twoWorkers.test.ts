@@ -24,7 +24,7 @@ describe("two worker processes on one database", () => {
   it("share one key's pacing: every account syncs exactly once, and a rare 429 from arrival jitter is absorbed", async () => {
     // Twelve accounts behind one organisation key: the key's pacing is shared by all of them.
     const adminKey = `sk-admin-shared-${randomBytes(4).toString("hex")}`;
-    await t.db.updateTable("provider_settings").set({ min_interval_ms: 150, max_concurrency: 8 }).execute();
+    await t.db.updateTable("pools").set({ min_interval_ms: 150, max_concurrency: 8 }).execute();
     const tenant = await t.db
       .insertInto("tenants")
       .values({ name: "Shared", tier: "pro" })
@@ -41,12 +41,10 @@ describe("two worker processes on one database", () => {
           name: `account ${i}`,
           base_url: `${sandbox.url}/openai`,
           credentials_encrypted: secrets.seal(JSON.stringify({ adminKey }), id),
-          status: "paused" as const,
         })),
       )
       .execute();
-    await sql`update synchub.connections set status = 'active'`.execute(t.db);
-    await sql`select synchub.request_sync(id, 'sql') from synchub.connections`.execute(t.db);
+    // Each insert enqueued its connection's first sync: twelve jobs for two workers to share.
 
     const options = {
       connectionString: t.url,
@@ -60,7 +58,7 @@ describe("two worker processes on one database", () => {
       const deadline = Date.now() + 60_000;
       for (;;) {
         const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from synchub.connections where sync_status = 'ok'`.execute(t.db);
+          select count(*)::int as n from synchub.sync_targets where sync_status = 'ok'`.execute(t.db);
         if (rows[0]!.n === 12 || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -68,9 +66,9 @@ describe("two worker processes on one database", () => {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
 
-    const runs = await t.db.selectFrom("sync_runs").select(["status", "connection_id"]).execute();
+    const runs = await t.db.selectFrom("runs").select(["status", "target_id"]).execute();
     expect(runs.filter((run) => run.status === "succeeded")).toHaveLength(12);
-    expect(new Set(runs.map((run) => run.connection_id)).size).toBe(12);
+    expect(new Set(runs.map((run) => run.target_id)).size).toBe(12);
     expect(runs.filter((run) => run.status !== "succeeded")).toEqual([]);
     const seen = (await (
       await fetch(`${sandbox.url}/__sandbox/requests?key=${encodeURIComponent(adminKey)}`)
@@ -79,7 +77,7 @@ describe("two worker processes on one database", () => {
     // arrival delayed by more than 50 ms relative to the next can be refused, and is retried.
     const pages = await sql<{
       pages: number;
-    }>`select sum(pages)::int as pages from synchub.sync_runs`.execute(t.db);
+    }>`select sum(pages)::int as pages from synchub.runs`.execute(t.db);
     expect(seen.count - seen.throttled).toBe(pages.rows[0]!.pages);
     expect(seen.throttled).toBeLessThanOrEqual(2);
   }, 90_000);

@@ -40,7 +40,6 @@ async function insert(name: string, credentials: string): Promise<string> {
       name,
       base_url: null,
       credentials_encrypted: credentials,
-      status: "paused",
     })
     .returning("id")
     .executeTakeFirstOrThrow();

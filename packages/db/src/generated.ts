@@ -50,25 +50,12 @@ export interface AuditLog {
 }
 
 export interface Connections {
-  auth_failures: Generated<number>;
   base_url: string | null;
-  consecutive_failures: Generated<number>;
   created_at: Generated<Timestamp>;
   credentials_encrypted: string;
   id: Generated<string>;
-  last_synced_at: Timestamp | null;
   name: string;
-  next_sync_at: Generated<Timestamp>;
-  pacing_hourly_cap: number | null;
-  pacing_min_interval_ms: number | null;
-  paused_reason: string | null;
   provider: string;
-  status: Generated<"active" | "paused">;
-  sync_error: string | null;
-  sync_error_class: "transient" | "permanent" | null;
-  sync_holder: string | null;
-  sync_holder_until: Timestamp | null;
-  sync_status: Generated<"pending" | "running" | "ok" | "failed">;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
 }
@@ -104,8 +91,8 @@ export interface CreditLedger {
   batch_id: Int8 | null;
   delta: number;
   id: Generated<Int8>;
-  job_run_id: Int8 | null;
   reason: "grant" | "expire" | "purchase" | "consume" | "adjustment";
+  run_id: Int8 | null;
   user_ref: string;
 }
 
@@ -114,7 +101,6 @@ export interface DeadLetters {
   auto_retries: Generated<number>;
   closed_at: Timestamp | null;
   closed_by: string | null;
-  connection_id: string | null;
   discard_reason: string | null;
   error: string;
   error_class: "transient" | "permanent";
@@ -127,22 +113,8 @@ export interface DeadLetters {
   payload: Json;
   queue_name: string | null;
   status: Generated<"open" | "replaying" | "resolved" | "discarded">;
+  target_id: string | null;
   task: string;
-}
-
-export interface JobRuns {
-  attempt: Generated<number>;
-  dead_letter_id: Int8 | null;
-  duration_ms: number | null;
-  error: string | null;
-  error_class: "transient" | "permanent" | null;
-  finished_at: Timestamp | null;
-  id: Generated<Int8>;
-  results: Json | null;
-  started_at: Generated<Timestamp>;
-  status: Generated<"running" | "succeeded" | "failed">;
-  task: string;
-  trigger: "schedule" | "http" | "manual" | "qstash" | "sql" | "replay";
 }
 
 export interface LoginThrottle {
@@ -159,18 +131,18 @@ export interface Plans {
   storage_bytes: Int8;
 }
 
-export interface ProviderSettings {
+export interface Pools {
   hourly_cap: number;
   max_concurrency: Generated<number>;
   min_interval_ms: number;
-  provider: string;
+  name: string;
   updated_at: Generated<Timestamp>;
 }
 
-export interface ProviderSlots {
-  held_until: Timestamp | null;
-  holder: string | null;
-  provider: string;
+export interface PoolSlots {
+  claimed_by: string | null;
+  claimed_until: Timestamp | null;
+  pool: string;
   slot: number;
 }
 
@@ -225,6 +197,31 @@ export interface RateLimits {
   window_started_at: Generated<Timestamp>;
 }
 
+export interface Runs {
+  attempt: Generated<number>;
+  dead_letter_id: Int8 | null;
+  deferred_until: Timestamp | null;
+  duration_ms: number | null;
+  error: string | null;
+  error_class: "transient" | "permanent" | null;
+  finished_at: Timestamp | null;
+  id: Generated<Int8>;
+  job_id: string | null;
+  kind: string | null;
+  notice: string | null;
+  pages: Generated<number>;
+  parent_run_id: Int8 | null;
+  results: Json | null;
+  rows_fetched: Generated<number>;
+  rows_inserted: Generated<number>;
+  rows_updated: Generated<number>;
+  started_at: Generated<Timestamp>;
+  status: Generated<"running" | "succeeded" | "failed" | "deferred">;
+  target_id: string | null;
+  task: string;
+  trigger: "schedule" | "manual" | "sql" | "created" | "replay" | "webhook" | "http" | "qstash";
+}
+
 export interface ScheduleOccurrences {
   created_at: Generated<Timestamp>;
   job_id: string | null;
@@ -270,24 +267,28 @@ export interface Subscriptions {
   user_ref: string;
 }
 
-export interface SyncRuns {
-  attempt: Generated<number>;
-  connection_id: string;
-  dead_letter_id: Int8 | null;
-  deferred_until: Timestamp | null;
-  error: string | null;
-  error_class: "transient" | "permanent" | null;
-  finished_at: Timestamp | null;
-  id: Generated<Int8>;
-  job_id: string | null;
-  notice: string | null;
-  pages: Generated<number>;
-  rows_fetched: Generated<number>;
-  rows_inserted: Generated<number>;
-  rows_updated: Generated<number>;
-  started_at: Generated<Timestamp>;
-  status: Generated<"running" | "succeeded" | "failed" | "deferred">;
-  trigger: "schedule" | "manual" | "sql" | "created" | "replay";
+export interface SyncTargets {
+  auth_failures: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: Timestamp | null;
+  consecutive_failures: Generated<number>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  interval_ms: number;
+  kind: string;
+  last_synced_at: Timestamp | null;
+  next_sync_at: Generated<Timestamp>;
+  pacing_hourly_cap: number | null;
+  pacing_min_interval_ms: number | null;
+  paused_reason: string | null;
+  pool: string;
+  priority: Generated<number>;
+  status: Generated<"active" | "paused">;
+  subject_id: string;
+  sync_error: string | null;
+  sync_error_class: "transient" | "permanent" | null;
+  sync_status: Generated<"pending" | "running" | "ok" | "failed">;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Tenants {
@@ -324,20 +325,20 @@ export interface DB {
   credit_batches: CreditBatches;
   credit_ledger: CreditLedger;
   dead_letters: DeadLetters;
-  job_runs: JobRuns;
   login_throttle: LoginThrottle;
   plans: Plans;
-  provider_settings: ProviderSettings;
-  provider_slots: ProviderSlots;
+  pool_slots: PoolSlots;
+  pools: Pools;
   qstash_deliveries: QstashDeliveries;
   quota_accounts: QuotaAccounts;
   quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;
+  runs: Runs;
   schedule_occurrences: ScheduleOccurrences;
   schedules: Schedules;
   sessions: Sessions;
   subscriptions: Subscriptions;
-  sync_runs: SyncRuns;
+  sync_targets: SyncTargets;
   tenants: Tenants;
   users: Users;
   worker_heartbeats: WorkerHeartbeats;

@@ -172,7 +172,7 @@ describe("quota resets", () => {
 describe("queue statistics", () => {
   it("counts waiting, delayed, active and failed jobs per task, and completed runs of the last day", async () => {
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-    await sql`truncate synchub.job_runs cascade`.execute(t.db);
+    await sql`truncate synchub.runs cascade`.execute(t.db);
     const add = (task: string, runAt: string) =>
       sql`select graphile_worker.add_job(${task}, '{}'::json, run_at := ${runAt}::timestamptz)`.execute(t.db);
     await add("quota.resetDaily", "now()");
@@ -192,7 +192,7 @@ describe("queue statistics", () => {
       t.db,
     );
     await t.db
-      .insertInto("job_runs")
+      .insertInto("runs")
       .values([
         { task: "quota.resetDaily", trigger: "schedule", status: "succeeded", finished_at: new Date() },
         { task: "quota.resetDaily", trigger: "schedule", status: "failed", finished_at: new Date() },

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "./client.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, insertTestConnection, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -9,25 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-async function newConnection(db: Database, status: "active" | "paused" = "paused") {
-  const tenant = await db
-    .insertInto("tenants")
-    .values({ name: "T", tier: "pro" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto("connections")
-    .values({
-      tenant_id: tenant.id,
-      provider: "openai",
-      name: "c",
-      base_url: null,
-      credentials_encrypted: "v1.x.y.z",
-      status,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+function newConnection(db: Database, status: "active" | "paused" = "paused") {
+  return insertTestConnection(db, { status });
 }
 
 async function jobsFor(db: Database, id: string) {
@@ -60,7 +43,7 @@ describe("synchub.request_sync", () => {
     await sql`select synchub.request_sync(${id}::uuid, 'sql')`.execute(t.db);
     const jobs = await jobsFor(t.db, id);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.task_identifier).toBe("sync.connection");
+    expect(jobs[0]?.task_identifier).toBe("sync.target");
   });
 
   it("names the unknown connection instead of enqueuing a job that cannot run", async () => {
@@ -73,6 +56,6 @@ describe("synchub.request_sync", () => {
   it("enqueues the first sync of a new active connection in the same transaction as its insert", async () => {
     const id = await newConnection(t.db, "active");
     const [job] = await jobsFor(t.db, id);
-    expect(job?.payload).toMatchObject({ connectionId: id, trigger: "created" });
+    expect(job?.payload).toMatchObject({ targetId: id, trigger: "created" });
   });
 });

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "./client.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, insertTestConnection, type TestDatabase } from "./testing.ts";
 
 // A host application's login role that owns nothing of synchub's and holds only synchub_caller.
 // Roles are cluster-wide, so the name is unique per run and the role is dropped afterwards.
@@ -37,25 +37,8 @@ afterAll(async () => {
   }
 });
 
-async function newConnection(db: Database) {
-  const tenant = await db
-    .insertInto("tenants")
-    .values({ name: "T", tier: "pro" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto("connections")
-    .values({
-      tenant_id: tenant.id,
-      provider: "openai",
-      name: "c",
-      base_url: null,
-      credentials_encrypted: "v1.x.y.z",
-      status: "paused",
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+function newConnection(db: Database) {
+  return insertTestConnection(db, { status: "paused" });
 }
 
 async function jobs(db: Database, task: string) {
@@ -82,16 +65,16 @@ describe("SQL API for a role holding synchub_caller", () => {
       "select synchub.request_sync($1::uuid) as job_id",
       [id],
     );
-    const enqueued = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    const enqueued = (await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id);
     expect(enqueued).toHaveLength(1);
     expect(enqueued[0]?.id).toBe(rows[0]?.job_id);
-    expect(enqueued[0]?.payload).toMatchObject({ connectionId: id, trigger: "sql" });
+    expect(enqueued[0]?.payload).toMatchObject({ targetId: id, trigger: "sql" });
   });
 
   it("refuses a trigger the sync task does not know, naming it, and keeps the pending sync", async () => {
     const id = await newConnection(t.db);
     await caller.query("select synchub.request_sync($1::uuid, 'manual')", [id]);
-    const before = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    const before = (await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id);
     for (const trigger of ["anything", "", "MANUAL", null]) {
       await expect(
         caller.query("select synchub.request_sync($1::uuid, $2)", [id, trigger]),
@@ -103,7 +86,7 @@ describe("SQL API for a role holding synchub_caller", () => {
         ),
       });
     }
-    const after = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    const after = (await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id);
     expect(after).toEqual(before);
     expect(after[0]?.payload).toMatchObject({ trigger: "manual" });
   });
@@ -130,7 +113,7 @@ describe("SQL API for a role holding synchub_caller", () => {
     await caller.query("select synchub.request_sync($1::uuid)", [id]);
     await caller.query("select synchub.run_schedule('credits.grant')");
     await caller.query("rollback");
-    const syncs = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    const syncs = (await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id);
     expect(syncs).toEqual([]);
     expect(await jobs(t.db, "credits.grant")).toEqual([]);
     expect(await manualOccurrences(t.db, "credits.grant")).toEqual([]);
@@ -155,13 +138,11 @@ describe("SQL API for a role holding synchub_caller", () => {
         grant usage on sequence app.accounts_id_seq to ${role};`)
       .execute(t.db);
     await caller.query("insert into app.accounts (plan, synchub_connection_id) values ('free', null)");
-    expect((await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id)).toEqual(
-      [],
-    );
+    expect((await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id)).toEqual([]);
     await caller.query("update app.accounts set synchub_connection_id = $1::uuid", [id]);
-    const syncs = (await jobs(t.db, "sync.connection")).filter((job) => job.payload.connectionId === id);
+    const syncs = (await jobs(t.db, "sync.target")).filter((job) => job.payload.targetId === id);
     expect(syncs).toHaveLength(1);
-    expect(syncs[0]?.payload).toMatchObject({ connectionId: id, trigger: "sql" });
+    expect(syncs[0]?.payload).toMatchObject({ targetId: id, trigger: "sql" });
   });
 });
 

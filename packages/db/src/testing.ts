@@ -3,6 +3,7 @@
  * that the vitest global setup migrated once. No mocks: tests talk to a real Postgres.
  */
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Database } from "./client.ts";
@@ -51,4 +52,35 @@ declare module "vitest" {
     /** Base URL of the provider sandbox. */
     sandboxUrl: string;
   }
+}
+
+/**
+ * A connection (and so its llm.costs target, same id) in a new tenant. Paused ones get no first
+ * sync: the job its insert enqueued is dropped.
+ */
+export async function insertTestConnection(
+  db: Database,
+  options: { status?: "active" | "paused"; provider?: string; credentialsEncrypted?: string } = {},
+): Promise<string> {
+  const tenant = await db
+    .insertInto("tenants")
+    .values({ name: "T", tier: "pro" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto("connections")
+    .values({
+      tenant_id: tenant.id,
+      provider: options.provider ?? "openai",
+      name: "c",
+      base_url: null,
+      credentials_encrypted: options.credentialsEncrypted ?? "v2.x.y.z",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if ((options.status ?? "active") === "paused") {
+    await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "=", row.id).execute();
+    await sql`delete from graphile_worker._private_jobs where key = ${`sync:${row.id}`}`.execute(db);
+  }
+  return row.id;
 }

@@ -6,7 +6,7 @@ import { creditsExpireTask, creditsGrantTask } from "./tasks/credits.ts";
 import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
 import { quotaResetDailyTask, quotaResetMonthlyTask, stripeSyncTask } from "./tasks/quotas.ts";
 import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
-import { syncConnection, syncConnectionPayload } from "./tasks/syncConnection.ts";
+import { syncTarget, syncTargetPayload } from "./tasks/syncTarget.ts";
 import { enqueueDueSyncs } from "./tasks/syncTick.ts";
 
 /** A tick that failed is not retried: the next one, a minute later, handles whatever is due. */
@@ -71,17 +71,20 @@ export const definedTasks: TaskDefinition[] = [
  * an older release (or by hand in SQL) goes to the dead letters instead of half-running.
  */
 export function createTaskList(ctx: TaskContext): TaskList {
+  const syncTargetHandler: TaskList[string] = async (raw, helpers) => {
+    const parsed = syncTargetPayload.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(
+        `Invalid payload for sync.target: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    }
+    await syncTarget(ctx, parsed.data, helpers);
+  };
   const list: TaskList = {
     // The sync loop (runTarget) keeps its own run rows, retries and dead letters per target.
-    "sync.connection": async (raw, helpers) => {
-      const parsed = syncConnectionPayload.safeParse(raw);
-      if (!parsed.success) {
-        throw new Error(
-          `Invalid payload for sync.connection: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-        );
-      }
-      await syncConnection(ctx, parsed.data, helpers);
-    },
+    "sync.target": syncTargetHandler,
+    // Jobs enqueued before sync targets existed; their connection's target has the same id.
+    "sync.connection": syncTargetHandler,
   };
   for (const definition of definedTasks) list[definition.id] = taskHandler(definition, ctx);
   return list;

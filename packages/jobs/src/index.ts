@@ -3,5 +3,5 @@ export * from "./context.ts";
 export * from "./tasks/credits.ts";
 export * from "./tasks/quotas.ts";
 export * from "./tasks/scheduleTick.ts";
-export * from "./tasks/syncConnection.ts";
+export * from "./tasks/syncTarget.ts";
 export * from "./tasks/syncTick.ts";

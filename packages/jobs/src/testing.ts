@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "@synchub/db";
 import { createSecretBox, type Tier } from "@synchub/domain";
 import { Logger, runOnce } from "graphile-worker";
+import { sql } from "kysely";
 import { inject } from "vitest";
 import { createTaskList } from "./catalog.ts";
 import type { SyncOptions, TaskContext } from "./context.ts";
@@ -44,16 +45,16 @@ export async function insertOpenAIConnection(
       name: "OpenAI",
       base_url: `${inject("sandboxUrl")}/openai`,
       credentials_encrypted: testSecrets.seal(JSON.stringify({ adminKey: input.adminKey }), id),
-      status: input.status ?? "active",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  if (input.status === "paused") await pauseTarget(db, row.id);
   return row.id;
 }
 
 /** Lifts the providers' pacing (SPEC defaults: one call per 10 s) for tests that are not about pacing. */
 export async function disablePacing(db: Database): Promise<void> {
-  await db.updateTable("provider_settings").set({ min_interval_ms: 0, hourly_cap: 1_000_000 }).execute();
+  await db.updateTable("pools").set({ min_interval_ms: 0, hourly_cap: 1_000_000 }).execute();
 }
 
 /** Runs every job that is due now, with the real task catalog, then returns. */
@@ -80,3 +81,9 @@ export async function sandboxRequestCount(key: string): Promise<number> {
 }
 
 const quietLogger = new Logger(() => () => {});
+
+/** Pauses a target and drops its pending job (a connection's first sync, enqueued by its insert). */
+export async function pauseTarget(db: Database, id: string): Promise<void> {
+  await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "=", id).execute();
+  await sql`delete from graphile_worker._private_jobs where key = ${`sync:${id}`}`.execute(db);
+}

@@ -19,14 +19,14 @@ export const generatedTypesFile = fileURLToPath(
 
 // Check constraints are not introspected, so their value sets are restated here as unions.
 const columnOverrides = {
-  "connections.status": 'Generated<"active" | "paused">',
-  "connections.sync_status": 'Generated<"pending" | "running" | "ok" | "failed">',
+  "sync_targets.status": 'Generated<"active" | "paused">',
+  "sync_targets.sync_status": 'Generated<"pending" | "running" | "ok" | "failed">',
+  "sync_targets.sync_error_class": '"transient" | "permanent" | null',
   "tenants.tier": '"enterprise" | "pro" | "free"',
-  "sync_runs.status": 'Generated<"running" | "succeeded" | "failed" | "deferred">',
-  "sync_runs.trigger": '"schedule" | "manual" | "sql" | "created" | "replay"',
-  "sync_runs.error_class": '"transient" | "permanent" | null',
+  "runs.status": 'Generated<"running" | "succeeded" | "failed" | "deferred">',
+  "runs.trigger": '"schedule" | "manual" | "sql" | "created" | "replay" | "webhook" | "http" | "qstash"',
+  "runs.error_class": '"transient" | "permanent" | null',
   "users.role": '"viewer" | "operator" | "admin"',
-  "connections.sync_error_class": '"transient" | "permanent" | null',
   "dead_letters.error_class": '"transient" | "permanent"',
   "dead_letters.status": 'Generated<"open" | "replaying" | "resolved" | "discarded">',
   "schedules.missed_policy": 'Generated<"skip" | "once" | "all">',
@@ -35,9 +35,6 @@ const columnOverrides = {
   "subscriptions.status": 'Generated<"active" | "past_due" | "canceled">',
   "credit_batches.source": '"grant" | "purchase" | "adjustment"',
   "credit_ledger.reason": '"grant" | "expire" | "purchase" | "consume" | "adjustment"',
-  "job_runs.trigger": '"schedule" | "http" | "manual" | "qstash" | "sql" | "replay"',
-  "job_runs.error_class": '"transient" | "permanent" | null',
-  "job_runs.status": 'Generated<"running" | "succeeded" | "failed">',
   "api_tokens.role": '"viewer" | "operator" | "admin"',
   "quota_accounts.alert_level": '"warning" | "critical" | null',
   "quota_accounts.subscription_status":

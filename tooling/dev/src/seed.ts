@@ -158,9 +158,9 @@ export async function seedDemoData(
     // Only rows still at SPEC's defaults are rescaled: an operator's own setting is kept.
     for (const [provider, specMs] of Object.entries(specPacingMs)) {
       await trx
-        .updateTable("provider_settings")
+        .updateTable("pools")
         .set({ min_interval_ms: specMs / 100 })
-        .where("provider", "=", provider)
+        .where("name", "=", provider)
         .where("min_interval_ms", "=", specMs)
         .execute();
     }

@@ -37,14 +37,20 @@ export function RunDetailPage({ id }: { id: string }) {
         id="run-heading"
         title={`Run #${data.id}`}
         subtitle={
-          <>
-            {data.tenant_name} / {data.connection_name} · <code className="provider">{data.provider}</code>
-          </>
+          data.connection_name ? (
+            <>
+              {data.tenant_name} / {data.connection_name} · <code className="provider">{data.provider}</code>
+            </>
+          ) : (
+            <code>{data.task}</code>
+          )
         }
       >
-        <a className="button" href={hrefFor({ page: "runs", connectionId: data.connection_id })}>
-          Runs of this connection
-        </a>
+        {data.connection_id ? (
+          <a className="button" href={hrefFor({ page: "runs", connectionId: data.connection_id })}>
+            Runs of this connection
+          </a>
+        ) : null}
         {back}
       </PageHeader>
 

@@ -123,10 +123,17 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
                     <TimeAgo date={run.started_at} now={now} />
                   </td>
                   <td className="nowrap">
-                    <div>{run.connection_name}</div>
-                    <div className="cell-note">
-                      {run.tenant_name} · {run.provider}
-                    </div>
+                    {run.connection_name ? (
+                      <>
+                        <div>{run.connection_name}</div>
+                        <div className="cell-note">
+                          {run.tenant_name} · {run.provider}
+                        </div>
+                      </>
+                    ) : (
+                      // A business job's run (credits, quotas, ticks) syncs no connection.
+                      <code>{run.task}</code>
+                    )}
                   </td>
                   <td>{run.trigger}</td>
                   <td>

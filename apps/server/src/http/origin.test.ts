@@ -28,7 +28,7 @@ afterAll(() => s.close());
 
 async function connectionState() {
   const row = await s.t.db
-    .selectFrom("connections")
+    .selectFrom("sync_targets")
     .select("status")
     .where("id", "=", connectionId)
     .executeTakeFirstOrThrow();

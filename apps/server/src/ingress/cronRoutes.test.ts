@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await sql`truncate synchub.credit_ledger, synchub.credit_batches, synchub.credit_balances,
-    synchub.subscriptions, synchub.job_runs`.execute(t.db);
+    synchub.subscriptions, synchub.runs`.execute(t.db);
   await t.db
     .insertInto("subscriptions")
     .values(
@@ -43,7 +43,7 @@ beforeEach(async () => {
     .execute();
 });
 
-async function count(table: "job_runs" | "credit_batches"): Promise<number> {
+async function count(table: "runs" | "credit_batches"): Promise<number> {
   const row = await t.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<string>().as("n"))
@@ -102,7 +102,7 @@ describe("external scheduler ingress", () => {
       duration: expect.any(Number),
       results: { processed: 20, successful: 20, skipped: 0, failed: 0 },
     });
-    const run = await t.db.selectFrom("job_runs").selectAll().executeTakeFirstOrThrow();
+    const run = await t.db.selectFrom("runs").selectAll().executeTakeFirstOrThrow();
     expect([String(run.id), run.task, run.trigger, run.status]).toEqual([
       body.jobId,
       "credits.grant",
@@ -144,7 +144,7 @@ describe("external scheduler ingress", () => {
       expect(response.status, String(authorization)).toBe(401);
       expect(await response.json()).toEqual({ success: false, error: expect.any(String) });
     }
-    expect(await count("job_runs")).toBe(0);
+    expect(await count("runs")).toBe(0);
     expect(await count("credit_batches")).toBe(0);
   });
 
@@ -180,7 +180,7 @@ describe("external scheduler ingress", () => {
     });
     expect(rotated.status).toBe(200);
     expect((await grantJson(rotated)).results.skipped).toBe(20);
-    const runs = await t.db.selectFrom("job_runs").select("trigger").execute();
+    const runs = await t.db.selectFrom("runs").select("trigger").execute();
     expect(runs.map((run) => run.trigger)).toEqual(["qstash", "qstash"]);
   });
 
@@ -197,7 +197,7 @@ describe("external scheduler ingress", () => {
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ success: false, error: "Invalid QStash signature" });
     }
-    expect(await count("job_runs")).toBe(0);
+    expect(await count("runs")).toBe(0);
     expect(await count("credit_batches")).toBe(0);
   });
 
@@ -219,7 +219,7 @@ describe("external scheduler ingress", () => {
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ success: false, error: "Invalid QStash signature" });
     }
-    expect(await count("job_runs")).toBe(0);
+    expect(await count("runs")).toBe(0);
     expect(await count("credit_batches")).toBe(0);
   });
 
@@ -230,7 +230,7 @@ describe("external scheduler ingress", () => {
     expect(elsewhere.status).toBe(401);
     const addressed = await call("/api/jobs/credits/grant?a=1", { method: "POST", body, signature });
     expect(addressed.status).toBe(200);
-    expect(await count("job_runs")).toBe(1);
+    expect(await count("runs")).toBe(1);
   });
 
   it("refuses a replayed QStash token with 401 and runs the job once", async () => {
@@ -241,7 +241,7 @@ describe("external scheduler ingress", () => {
     const replay = await call("/api/jobs/credits/grant", { method: "POST", body, signature });
     expect(replay.status).toBe(401);
     expect(await replay.json()).toEqual({ success: false, error: "This QStash delivery was already used" });
-    expect(await count("job_runs")).toBe(1);
+    expect(await count("runs")).toBe(1);
   });
 
   it("answers a failed run 500 with where to look, not the database's message, and records the run as failed", async () => {
@@ -253,7 +253,7 @@ describe("external scheduler ingress", () => {
       expect(body.success).toBe(false);
       expect(body.error).toMatch(new RegExp(`^The job failed: see run ${body.jobId} in the admin`));
       expect(body.error).not.toMatch(/credit_batches|relation/);
-      const run = await t.db.selectFrom("job_runs").select(["status", "error"]).executeTakeFirstOrThrow();
+      const run = await t.db.selectFrom("runs").select(["status", "error"]).executeTakeFirstOrThrow();
       expect(run.status).toBe("failed");
       expect(run.error).toMatch(/credit_batches/);
     } finally {
@@ -278,7 +278,7 @@ describe("external scheduler ingress", () => {
     }
     const unauthenticated = await call("/api/jobs/credits.grant", { method: "POST" });
     expect(unauthenticated.status).toBe(401);
-    expect(await count("job_runs")).toBe(1);
+    expect(await count("runs")).toBe(1);
   });
 });
 
@@ -291,7 +291,7 @@ describe("CRON_SECRET configuration", () => {
       });
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ success: false, error: "CRON_SECRET is not configured" });
-      expect(await count("job_runs")).toBe(0);
+      expect(await count("runs")).toBe(0);
     } finally {
       await bare.close();
     }
@@ -315,7 +315,7 @@ describe("CRON_SECRET configuration", () => {
       });
       expect(response.status).toBe(503);
       expect(((await response.json()) as { error: string }).error).toMatch(/SYNCHUB_PUBLIC_URL/);
-      expect(await count("job_runs")).toBe(0);
+      expect(await count("runs")).toBe(0);
     } finally {
       await noUrl.close();
     }

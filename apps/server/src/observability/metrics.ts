@@ -82,7 +82,7 @@ export function createMetrics(db: Database): { registry: Registry; render(): Pro
 
   new Gauge({
     name: "synchub_job_runs_total",
-    help: "Business job runs (credits, quotas) by task and status, from synchub.job_runs.",
+    help: "Business job runs (credits, quotas, ticks) by task and status, from synchub.runs.",
     labelNames: ["task", "status"],
     registers: [registry],
     collect() {

@@ -214,10 +214,10 @@ describe("late connections", () => {
       credentials: { adminKey: secretKey },
     });
     // The tenant is on pro: 60 minutes between syncs.
-    await sql`update synchub.connections set next_sync_at = now() - interval '61 minutes' where id = ${late.id}`.execute(
+    await sql`update synchub.sync_targets set next_sync_at = now() - interval '61 minutes' where id = ${late.id}`.execute(
       t.db,
     );
-    await sql`update synchub.connections set next_sync_at = now() - interval '5 minutes' where id = ${slightlyDue.id}`.execute(
+    await sql`update synchub.sync_targets set next_sync_at = now() - interval '5 minutes' where id = ${slightlyDue.id}`.execute(
       t.db,
     );
     const listed = await callerAs("viewer").connections.list({ late: true });

@@ -6,7 +6,7 @@ import {
   insertConnection,
   listConnections,
   requestSync,
-  setConnectionPaused,
+  setTargetPaused,
 } from "@synchub/db";
 import { tierSchema } from "@synchub/domain";
 import { z } from "zod";
@@ -85,7 +85,7 @@ export const connectionsRouter = router({
       const paused = await withAudit(
         ctx,
         { action: "connection.pause", objectType: "connection", objectId: input.id, details: { reason } },
-        (trx) => setConnectionPaused(trx, input.id, { reason }),
+        (trx) => setTargetPaused(trx, input.id, { reason }),
       );
       if (!paused) throw notFound("connection", input.id);
       return (await findConnection(ctx.db, input.id))!;
@@ -97,7 +97,7 @@ export const connectionsRouter = router({
       const resumed = await withAudit(
         ctx,
         { action: "connection.resume", objectType: "connection", objectId: input.id },
-        (trx) => setConnectionPaused(trx, input.id, false),
+        (trx) => setTargetPaused(trx, input.id, false),
       );
       if (!resumed) throw notFound("connection", input.id);
       return (await findConnection(ctx.db, input.id))!;

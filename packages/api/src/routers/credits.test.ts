@@ -27,7 +27,7 @@ beforeAll(async () => {
     const counts = await grantMonthlyCredits(t.db, {
       period: "2026-11",
       expiresAt: new Date("2027-01-01T00:00:00Z"),
-      jobRunId: runId,
+      runId: runId,
     });
     await finishJobRun(t.db, runId, { status: "succeeded", results: { ...counts, failed: 0 } });
   }

@@ -25,21 +25,21 @@ function callerAs(role: "viewer" | "operator") {
 
 async function deadLetter(message: string, connectionId = crypto.randomUUID()) {
   return fileDeadLetter(t.db, {
-    task: "sync.connection",
-    payload: { connectionId, trigger: "schedule" },
+    task: "sync.target",
+    payload: { targetId: connectionId, trigger: "schedule" },
     jobKey: `sync:${connectionId}`,
     queueName: `sync:${connectionId}`,
-    connectionId: null,
+    targetId: null,
     errorClass: "permanent",
     error: message,
-    fingerprint: errorFingerprint("sync.connection", "permanent", message),
+    fingerprint: errorFingerprint("sync.target", "permanent", message),
     attempts: 1,
     nextAutoRetryAt: null,
   });
 }
 
 async function jobPayloads() {
-  const { rows } = await sql<{ payload: { deadLetterId?: number; connectionId: string } }>`
+  const { rows } = await sql<{ payload: { deadLetterId?: number; targetId: string } }>`
     select payload from graphile_worker._private_jobs`.execute(t.db);
   return rows.map((row) => row.payload);
 }

@@ -14,8 +14,8 @@ export const overviewRouter = router({
           count(*) filter (where status = 'failed')::int as failed,
           percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at))
             filter (where finished_at is not null and status in ('succeeded', 'failed'))::float8 as p95_seconds
-        from synchub.sync_runs
-        where started_at > now() - interval '24 hours'
+        from synchub.runs
+        where target_id is not null and started_at > now() - interval '24 hours'
         group by 1 order by 1`.execute(ctx.db),
       sql<{ task: string; waiting: number; active: number; delayed: number }>`
         select j.task_identifier as task,

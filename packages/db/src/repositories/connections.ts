@@ -3,27 +3,41 @@ import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Every column an API caller may see: the encrypted credentials never leave the database layer. */
+/**
+ * Every column an API caller may see: the connection's own (the encrypted credentials never leave
+ * the database layer) and its llm.costs target's loop state, under the names the API has always
+ * used. A connection's target has the connection's id.
+ */
 const publicColumns = [
   "connections.id",
   "connections.tenant_id",
   "connections.provider",
   "connections.name",
   "connections.base_url",
-  "connections.status",
-  "connections.paused_reason",
-  "connections.sync_status",
-  "connections.sync_error",
-  "connections.last_synced_at",
-  "connections.next_sync_at",
-  "connections.consecutive_failures",
-  "connections.sync_error_class",
-  "connections.auth_failures",
-  "connections.pacing_min_interval_ms",
-  "connections.pacing_hourly_cap",
+  "target.status",
+  "target.paused_reason",
+  "target.sync_status",
+  "target.sync_error",
+  "target.last_synced_at",
+  "target.next_sync_at",
+  "target.consecutive_failures",
+  "target.sync_error_class",
+  "target.auth_failures",
+  "target.pacing_min_interval_ms",
+  "target.pacing_hourly_cap",
+  "target.interval_ms",
   "connections.created_at",
   "connections.updated_at",
 ] as const;
+
+function connectionsWithTargets(db: Executor) {
+  return db
+    .selectFrom("connections")
+    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+    .innerJoin("sync_targets as target", (join) =>
+      join.onRef("target.subject_id", "=", "connections.id").on("target.kind", "=", "llm.costs"),
+    );
+}
 
 export interface ConnectionFilter {
   status?: "active" | "paused";
@@ -39,22 +53,20 @@ export interface ConnectionFilter {
 }
 
 export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
-  let query = db
-    .selectFrom("connections")
-    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+  let query = connectionsWithTargets(db)
     .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
     .orderBy("tenants.name")
     .orderBy("connections.name")
     .limit(filter.limit ?? 500);
-  if (filter.status) query = query.where("connections.status", "=", filter.status);
-  if (filter.syncStatus) query = query.where("connections.sync_status", "=", filter.syncStatus);
+  if (filter.status) query = query.where("target.status", "=", filter.status);
+  if (filter.syncStatus) query = query.where("target.sync_status", "=", filter.syncStatus);
   if (filter.provider) query = query.where("connections.provider", "=", filter.provider);
   if (filter.tenantId) query = query.where("connections.tenant_id", "=", filter.tenantId);
   if (filter.tier) query = query.where("tenants.tier", "=", filter.tier);
   if (filter.late) {
     query = query
-      .where("connections.status", "=", "active")
-      .where(sql<boolean>`now() - connections.next_sync_at > synchub.tier_interval(tenants.tier)`);
+      .where("target.status", "=", "active")
+      .where(sql<boolean>`now() - target.next_sync_at > target.interval_ms * interval '1 millisecond'`);
   }
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`;
@@ -68,9 +80,7 @@ export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
 export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
 
 export function findConnection(db: Executor, id: string) {
-  return db
-    .selectFrom("connections")
-    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+  return connectionsWithTargets(db)
     .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
     .where("connections.id", "=", id)
     .executeTakeFirst();
@@ -86,7 +96,7 @@ export interface NewConnection {
   credentialsEncrypted: string;
 }
 
-/** The insert trigger enqueues the first sync in the same transaction. */
+/** The insert trigger creates its llm.costs target and enqueues the first sync in the same transaction. */
 export async function insertConnection(db: Executor, input: NewConnection): Promise<string> {
   const row = await db
     .insertInto("connections")
@@ -103,18 +113,18 @@ export async function insertConnection(db: Executor, input: NewConnection): Prom
   return row.id;
 }
 
-/** Returns false when no connection has that id. */
-export async function setConnectionPaused(
+/** Pauses or resumes a sync target (a connection's: the same id). Returns false for an unknown id. */
+export async function setTargetPaused(
   db: Executor,
   id: string,
   paused: { reason: string } | false,
 ): Promise<boolean> {
   const result = await db
-    .updateTable("connections")
+    .updateTable("sync_targets")
     .set(
       paused
         ? { status: "paused", paused_reason: paused.reason, updated_at: sql`now()` }
-        : // Resuming makes the connection due at once instead of waiting out a stale next_sync_at.
+        : // Resuming makes the target due at once instead of waiting out a stale next_sync_at.
           { status: "active", paused_reason: null, next_sync_at: sql`now()`, updated_at: sql`now()` },
     )
     .where("id", "=", id)
@@ -122,7 +132,7 @@ export async function setConnectionPaused(
   return result.numUpdatedRows > 0n;
 }
 
-/** Enqueues a sync through synchub.request_sync: one pending job per connection. */
+/** Enqueues a sync through synchub.request_sync: one pending job per connection (its target). */
 export async function requestSync(
   db: Executor,
   connectionId: string,
@@ -131,4 +141,13 @@ export async function requestSync(
   const { rows } = await sql<{ job_id: string }>`
     select synchub.request_sync(${connectionId}::uuid, ${trigger}) as job_id`.execute(db);
   return String(rows[0]!.job_id);
+}
+
+/** What the llm.costs kind needs to sync a connection, sealed credentials included (never for the API). */
+export function findConnectionForSync(db: Executor, id: string) {
+  return db
+    .selectFrom("connections")
+    .select(["id", "provider", "base_url", "credentials_encrypted"])
+    .where("id", "=", id)
+    .executeTakeFirst();
 }

@@ -3,6 +3,7 @@ import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
+/** What started a business job's run (a subset of runs.trigger). */
 export type JobRunTrigger = "schedule" | "http" | "manual" | "qstash" | "sql" | "replay";
 
 /** Opens a run row for a business job; the ledger rows it writes point at it. */
@@ -13,7 +14,7 @@ export async function startJobRun(
   options: { attempt?: number; deadLetterId?: number | null } = {},
 ): Promise<string> {
   const row = await db
-    .insertInto("job_runs")
+    .insertInto("runs")
     .values({
       task,
       trigger,
@@ -40,7 +41,7 @@ export async function finishJobRun(
   },
 ): Promise<void> {
   await db
-    .updateTable("job_runs")
+    .updateTable("runs")
     .set({
       status: outcome.status,
       finished_at: sql`clock_timestamp()`,
@@ -71,7 +72,7 @@ export interface GrantCounts {
  */
 export async function grantMonthlyCredits(
   db: Executor,
-  input: { period: string; expiresAt: Date; jobRunId: string | null },
+  input: { period: string; expiresAt: Date; runId: string | null },
 ): Promise<GrantCounts> {
   const { rows } = await sql<{ processed: number; successful: number }>`
     with active as (
@@ -86,8 +87,8 @@ export async function grantMonthlyCredits(
       on conflict (user_ref, source, grant_period) where source = 'grant' do nothing
       returning id, user_ref, amount
     ), ledger as (
-      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, job_run_id)
-      select user_ref, id, amount, 'grant', ${input.jobRunId}::bigint from inserted
+      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, run_id)
+      select user_ref, id, amount, 'grant', ${input.runId}::bigint from inserted
     ), balances as (
       insert into synchub.credit_balances as b (user_ref, balance)
       select user_ref, amount from inserted
@@ -113,7 +114,7 @@ export interface ExpireCounts {
  */
 export async function expireCreditBatches(
   db: Executor,
-  input: { now: Date; jobRunId: string | null },
+  input: { now: Date; runId: string | null },
 ): Promise<ExpireCounts> {
   const { rows } = await sql<ExpireCounts>`
     with due as (
@@ -128,8 +129,8 @@ export async function expireCreditBatches(
       where b.id = due.id
       returning b.id, b.user_ref, due.remaining as amount
     ), ledger as (
-      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, job_run_id)
-      select user_ref, id, -amount, 'expire', ${input.jobRunId}::bigint from expired
+      insert into synchub.credit_ledger (user_ref, batch_id, delta, reason, run_id)
+      select user_ref, id, -amount, 'expire', ${input.runId}::bigint from expired
     ), per_user as (
       select user_ref, sum(amount)::bigint as amount from expired group by user_ref
     ), balances as (
@@ -164,8 +165,8 @@ export const creditTasks = ["credits.grant", "credits.expire"] as const;
 export interface CreditRun {
   id: string;
   task: string;
-  trigger: JobRunTrigger;
-  status: "running" | "succeeded" | "failed";
+  trigger: DB["runs"]["trigger"];
+  status: "running" | "succeeded" | "failed" | "deferred";
   started_at: Date;
   finished_at: Date | null;
   duration_ms: number | null;
@@ -180,7 +181,7 @@ export async function listCreditRuns(
   input: { task?: (typeof creditTasks)[number]; limit?: number } = {},
 ): Promise<CreditRun[]> {
   const rows = await db
-    .selectFrom("job_runs")
+    .selectFrom("runs")
     .select([
       "id",
       "task",

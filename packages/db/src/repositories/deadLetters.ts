@@ -9,7 +9,8 @@ export interface DeadLetterInput {
   payload: Record<string, unknown>;
   jobKey: string | null;
   queueName: string | null;
-  connectionId: string | null;
+  /** The sync target it came from (a connection's: the same id); null for a business task. */
+  targetId: string | null;
   errorClass: "transient" | "permanent";
   error: string;
   fingerprint: string;
@@ -49,7 +50,7 @@ export async function fileDeadLetter(db: Executor, input: DeadLetterInput): Prom
       payload: JSON.stringify(payload),
       job_key: input.jobKey,
       queue_name: input.queueName,
-      connection_id: input.connectionId,
+      target_id: input.targetId,
       error_class: input.errorClass,
       error: input.error,
       fingerprint: input.fingerprint,
@@ -174,10 +175,19 @@ export function listDeadLetters(
 ) {
   let query = db
     .selectFrom("dead_letters")
-    .leftJoin("connections", "connections.id", "dead_letters.connection_id")
+    .leftJoin("sync_targets as target", "target.id", "dead_letters.target_id")
+    .leftJoin("connections", (join) =>
+      join.onRef("connections.id", "=", "target.subject_id").on("target.kind", "=", "llm.costs"),
+    )
     .leftJoin("tenants", "tenants.id", "connections.tenant_id")
     .selectAll("dead_letters")
-    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
+    .select([
+      // The admin links a sync's dead letter to its connection (whose target has the same id).
+      "dead_letters.target_id as connection_id",
+      "connections.name as connection_name",
+      "connections.provider",
+      "tenants.name as tenant_name",
+    ])
     .orderBy("dead_letters.last_failed_at", "desc")
     .limit(filter.limit ?? 200);
   if (filter.status) query = query.where("dead_letters.status", "=", filter.status);

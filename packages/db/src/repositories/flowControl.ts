@@ -35,28 +35,30 @@ export function listRateLimits(db: Executor) {
   return db.selectFrom("rate_limits").selectAll().orderBy("key").execute();
 }
 
-/** The pacing keys a connection's calls go through: its provider's, and its own when configured. */
-export function pacingLimitsOf(connection: {
+/**
+ * The pacing keys a target's calls go through: its pool's ('provider:<pool>', the name S1's
+ * provider keys have always had), and its own when configured ('credential:<target id>').
+ */
+export function pacingLimitsOf(target: {
   id: string;
-  provider: string;
+  pool: string;
   pacing_min_interval_ms: number | null;
   pacing_hourly_cap: number | null;
-  provider_min_interval_ms: number | null;
-  provider_hourly_cap: number | null;
+  pool_min_interval_ms: number;
+  pool_hourly_cap: number;
 }): PacingLimit[] {
-  const limits: PacingLimit[] = [];
-  if (connection.provider_min_interval_ms !== null && connection.provider_hourly_cap !== null) {
+  const limits: PacingLimit[] = [
+    {
+      key: `provider:${target.pool}`,
+      minIntervalMs: target.pool_min_interval_ms,
+      hourlyCap: target.pool_hourly_cap,
+    },
+  ];
+  if (target.pacing_min_interval_ms !== null || target.pacing_hourly_cap !== null) {
     limits.push({
-      key: `provider:${connection.provider}`,
-      minIntervalMs: connection.provider_min_interval_ms,
-      hourlyCap: connection.provider_hourly_cap,
-    });
-  }
-  if (connection.pacing_min_interval_ms !== null || connection.pacing_hourly_cap !== null) {
-    limits.push({
-      key: `credential:${connection.id}`,
-      minIntervalMs: connection.pacing_min_interval_ms ?? 0,
-      hourlyCap: connection.pacing_hourly_cap ?? 1_000_000,
+      key: `credential:${target.id}`,
+      minIntervalMs: target.pacing_min_interval_ms ?? 0,
+      hourlyCap: target.pacing_hourly_cap ?? 1_000_000,
     });
   }
   return limits;
@@ -68,18 +70,23 @@ export async function updateProviderSettings(
   settings: { minIntervalMs: number; hourlyCap: number; maxConcurrency: number },
 ): Promise<boolean> {
   const result = await db
-    .updateTable("provider_settings")
+    .updateTable("pools")
     .set({
       min_interval_ms: settings.minIntervalMs,
       hourly_cap: settings.hourlyCap,
       max_concurrency: settings.maxConcurrency,
       updated_at: sql`now()`,
     })
-    .where("provider", "=", provider)
+    .where("name", "=", provider)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 export function listProviderSettings(db: Executor) {
-  return db.selectFrom("provider_settings").selectAll().orderBy("provider").execute();
+  // A pool per provider: the API calls it a provider's settings.
+  return db
+    .selectFrom("pools")
+    .select(["name as provider", "min_interval_ms", "hourly_cap", "max_concurrency", "updated_at"])
+    .orderBy("name")
+    .execute();
 }

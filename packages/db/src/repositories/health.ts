@@ -25,25 +25,24 @@ export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHeal
     runs_last_hour: number;
     failed_last_hour: number;
   }>`
-    select c.provider,
-      count(*) filter (where c.status = 'active')::int as active,
+    select s.pool as provider,
+      count(*) filter (where s.status = 'active')::int as active,
       count(*) filter (
-        where c.status = 'active' and now() - c.next_sync_at > synchub.tier_interval(t.tier))::int as late,
-      coalesce(extract(epoch from max(now() - c.next_sync_at) filter (
-        where c.status = 'active' and c.next_sync_at < now())), 0)::float8 as max_lateness,
-      (select max(r.finished_at) from synchub.sync_runs r
-        join synchub.connections rc on rc.id = r.connection_id
-        where rc.provider = c.provider and r.status = 'succeeded') as last_success_at,
-      (select count(*) from synchub.sync_runs r join synchub.connections rc on rc.id = r.connection_id
-        where rc.provider = c.provider and r.started_at > now() - interval '1 hour'
+        where s.status = 'active' and now() - s.next_sync_at > s.interval_ms * interval '1 millisecond')::int as late,
+      coalesce(extract(epoch from max(now() - s.next_sync_at) filter (
+        where s.status = 'active' and s.next_sync_at < now())), 0)::float8 as max_lateness,
+      (select max(r.finished_at) from synchub.runs r
+        join synchub.sync_targets rs on rs.id = r.target_id
+        where rs.pool = s.pool and r.status = 'succeeded') as last_success_at,
+      (select count(*) from synchub.runs r join synchub.sync_targets rs on rs.id = r.target_id
+        where rs.pool = s.pool and r.started_at > now() - interval '1 hour'
           and r.status in ('succeeded', 'failed'))::int as runs_last_hour,
-      (select count(*) from synchub.sync_runs r join synchub.connections rc on rc.id = r.connection_id
-        where rc.provider = c.provider and r.started_at > now() - interval '1 hour'
+      (select count(*) from synchub.runs r join synchub.sync_targets rs on rs.id = r.target_id
+        where rs.pool = s.pool and r.started_at > now() - interval '1 hour'
           and r.status = 'failed')::int as failed_last_hour
-    from synchub.connections c
-    join synchub.tenants t on t.id = c.tenant_id
-    group by c.provider
-    order by c.provider`.execute(db);
+    from synchub.sync_targets s
+    group by s.pool
+    order by s.pool`.execute(db);
   return rows.map((row) => ({
     provider: row.provider,
     activeConnections: row.active,
@@ -58,19 +57,19 @@ export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHeal
 /** Everything /metrics reports, read from Postgres so every worker's work is counted. */
 export async function metricsSnapshot(db: Executor, durationBucketsSeconds: number[]) {
   const runs = await sql<{ provider: string; trigger: string; status: string; n: number }>`
-    select c.provider, r.trigger, r.status, count(*)::int as n
-    from synchub.sync_runs r join synchub.connections c on c.id = r.connection_id
+    select s.pool as provider, r.trigger, r.status, count(*)::int as n
+    from synchub.runs r join synchub.sync_targets s on s.id = r.target_id
     group by 1, 2, 3`.execute(db);
   const bucketCounts = await sql<{ provider: string; le: number; n: number; total: number; sum: number }>`
-    select c.provider, b.le,
+    select s.pool as provider, b.le,
       count(*) filter (where extract(epoch from r.finished_at - r.started_at) <= b.le)::int as n,
       count(*)::int as total,
       coalesce(sum(extract(epoch from r.finished_at - r.started_at)), 0)::float8 as sum
-    from synchub.sync_runs r
-    join synchub.connections c on c.id = r.connection_id
+    from synchub.runs r
+    join synchub.sync_targets s on s.id = r.target_id
     cross join unnest(${durationBucketsSeconds}::float8[]) as b(le)
     where r.finished_at is not null and r.status in ('succeeded', 'failed')
-    group by c.provider, b.le`.execute(db);
+    group by s.pool, b.le`.execute(db);
   const durations = new Map<string, { provider: string; count: number; sum: number; buckets: number[] }>();
   for (const row of bucketCounts.rows) {
     const entry = durations.get(row.provider) ?? {
@@ -83,9 +82,9 @@ export async function metricsSnapshot(db: Executor, durationBucketsSeconds: numb
     durations.set(row.provider, entry);
   }
   const lastSuccess = await sql<{ provider: string; at: number }>`
-    select c.provider, extract(epoch from max(r.finished_at))::float8 as at
-    from synchub.sync_runs r join synchub.connections c on c.id = r.connection_id
-    where r.status = 'succeeded' group by c.provider`.execute(db);
+    select s.pool as provider, extract(epoch from max(r.finished_at))::float8 as at
+    from synchub.runs r join synchub.sync_targets s on s.id = r.target_id
+    where r.status = 'succeeded' group by s.pool`.execute(db);
   const queue = await sql<{ task: string; state: string; n: number }>`
     select j.task_identifier as task,
       case when j.locked_at is not null then 'active'
@@ -105,13 +104,15 @@ export async function metricsSnapshot(db: Executor, durationBucketsSeconds: numb
   );
   // Business jobs (credits, quotas): counts, last success and the latest run's duration per task.
   const jobRuns = await sql<{ task: string; status: string; n: number }>`
-    select task, status, count(*)::int as n from synchub.job_runs group by 1, 2`.execute(db);
+    select task, status, count(*)::int as n from synchub.runs where target_id is null group by 1, 2`.execute(
+    db,
+  );
   const jobLatest = await sql<{ task: string; last_success: number | null; last_duration: number | null }>`
     select task,
       extract(epoch from max(finished_at) filter (where status = 'succeeded'))::float8 as last_success,
       (array_agg(duration_ms / 1000.0 order by started_at desc) filter (where finished_at is not null))[1]::float8
         as last_duration
-    from synchub.job_runs group by task`.execute(db);
+    from synchub.runs where target_id is null group by task`.execute(db);
   return {
     jobRuns: jobRuns.rows,
     jobLatest: jobLatest.rows,

@@ -39,20 +39,21 @@ export async function reapDeadWorkers(db: Kysely<DB>, staleAfterMs: number): Pro
     const workerIds = dead.flatMap((row) => row.worker_ids);
     if (workerIds.length > 0) {
       // The run history tells the truth: the dead worker's running syncs failed (transient),
-      // and their connection claims and provider slots are free again before the job runs elsewhere.
+      // and their target claims and pool slots are free again before the job runs elsewhere.
       await sql`
         with orphaned as (
           select id::text as job_id from graphile_worker.jobs where locked_by = any(${workerIds}::text[])
-        ), runs as (
-          update synchub.sync_runs set status = 'failed', finished_at = now(), error_class = 'transient',
+        ), failed_runs as (
+          update synchub.runs set status = 'failed', finished_at = now(), error_class = 'transient',
             error = 'The worker running this sync stopped (no heartbeat); its job was released to another worker'
           where status = 'running' and job_id in (select job_id from orphaned)
         ), slots as (
-          update synchub.provider_slots set holder = null, held_until = null
-          where holder in (select 'job:' || job_id from orphaned)
+          update synchub.pool_slots set claimed_by = null, claimed_until = null
+          where claimed_by in (select 'job:' || job_id from orphaned)
         )
-        update synchub.connections set sync_holder = null, sync_holder_until = null
-        where sync_holder in (select 'job:' || job_id from orphaned)`.execute(trx);
+        update synchub.sync_targets set claimed_by = null, claimed_until = null,
+          sync_status = case when sync_status = 'running' then 'failed' else sync_status end
+        where claimed_by in (select 'job:' || job_id from orphaned)`.execute(trx);
       await sql`select graphile_worker.force_unlock_workers(${workerIds}::text[])`.execute(trx);
     }
     return dead.map((row) => row.process_id);

@@ -337,7 +337,7 @@ export interface QueueStatistics {
   waiting: number;
   /** Locked by a worker that is running it. */
   active: number;
-  /** Finished successfully in the last 24 hours, from synchub.job_runs and synchub.sync_runs. */
+  /** Finished successfully in the last 24 hours, from synchub.runs. */
   completed: number;
   /** Out of attempts: graphile-worker keeps them in the queue until someone deletes them. */
   failed: number;
@@ -347,7 +347,7 @@ export interface QueueStatistics {
 
 /**
  * Per-task queue counts. graphile-worker deletes a job once it succeeds, so "completed" comes
- * from our own run rows (job_runs for business jobs, sync_runs for sync.connection) over the last
+ * from our own run rows (synchub.runs, one per execution of any task) over the last
  * 24 hours; everything else is read from graphile_worker's job table.
  */
 export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> {
@@ -362,14 +362,9 @@ export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> 
       group by j.task_identifier
     ), completed as (
       select task, count(*)::integer as completed
-      from synchub.job_runs
+      from synchub.runs
       where status = 'succeeded' and finished_at > now() - interval '24 hours'
       group by task
-      union all
-      select 'sync.connection', count(*)::integer
-      from synchub.sync_runs
-      where status = 'succeeded' and finished_at > now() - interval '24 hours'
-      having count(*) > 0
     )
     select coalesce(q.task, c.task) as task,
       coalesce(q.waiting, 0) as waiting,

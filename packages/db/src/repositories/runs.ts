@@ -4,37 +4,50 @@ import type { DB } from "../generated.ts";
 type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface RunFilter {
+  /** A target's runs (a connection's: the same id). */
   connectionId?: string;
+  /** One task's runs: "sync.target", "credits.grant", ... */
+  task?: string;
   status?: "running" | "succeeded" | "failed" | "deferred";
   limit?: number;
 }
 
+/**
+ * Every execution of every task, newest first. A sync run names its target's connection (S1);
+ * a business job's run has no target.
+ */
+function runsWithSubjects(db: Executor) {
+  return db
+    .selectFrom("runs")
+    .leftJoin("sync_targets as target", "target.id", "runs.target_id")
+    .leftJoin("connections", (join) =>
+      join.onRef("connections.id", "=", "target.subject_id").on("target.kind", "=", "llm.costs"),
+    )
+    .leftJoin("tenants", "tenants.id", "connections.tenant_id")
+    .selectAll("runs")
+    .select([
+      "runs.target_id as connection_id",
+      "connections.name as connection_name",
+      "connections.provider",
+      "tenants.name as tenant_name",
+    ]);
+}
+
 export function listRuns(db: Executor, filter: RunFilter = {}) {
-  let query = db
-    .selectFrom("sync_runs")
-    .innerJoin("connections", "connections.id", "sync_runs.connection_id")
-    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
-    .selectAll("sync_runs")
-    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
-    .orderBy("sync_runs.started_at", "desc")
-    .orderBy("sync_runs.id", "desc")
+  let query = runsWithSubjects(db)
+    .orderBy("runs.started_at", "desc")
+    .orderBy("runs.id", "desc")
     .limit(filter.limit ?? 100);
-  if (filter.connectionId) query = query.where("sync_runs.connection_id", "=", filter.connectionId);
-  if (filter.status) query = query.where("sync_runs.status", "=", filter.status);
+  if (filter.connectionId) query = query.where("runs.target_id", "=", filter.connectionId);
+  if (filter.task) query = query.where("runs.task", "=", filter.task);
+  if (filter.status) query = query.where("runs.status", "=", filter.status);
   return query.execute();
 }
 
 export type RunView = Awaited<ReturnType<typeof listRuns>>[number];
 
 export function findRun(db: Executor, id: string) {
-  return db
-    .selectFrom("sync_runs")
-    .innerJoin("connections", "connections.id", "sync_runs.connection_id")
-    .innerJoin("tenants", "tenants.id", "connections.tenant_id")
-    .selectAll("sync_runs")
-    .select(["connections.name as connection_name", "connections.provider", "tenants.name as tenant_name"])
-    .where("sync_runs.id", "=", id)
-    .executeTakeFirst();
+  return runsWithSubjects(db).where("runs.id", "=", id).executeTakeFirst();
 }
 
 /** Progress while a run pages through the provider, so the admin can show it live. */
@@ -44,7 +57,7 @@ export async function recordRunProgress(
   page: { fetched: number; inserted: number; updated: number },
 ): Promise<void> {
   await db
-    .updateTable("sync_runs")
+    .updateTable("runs")
     .set((eb) => ({
       pages: eb("pages", "+", 1),
       rows_fetched: eb("rows_fetched", "+", page.fetched),
@@ -61,7 +74,7 @@ export async function recordRunProgress(
  */
 export async function recordRunNotice(db: Executor, runId: string, notice: string): Promise<void> {
   await db
-    .updateTable("sync_runs")
+    .updateTable("runs")
     .set({ notice: sql`coalesce(notice || E'\n', '') || ${notice}` })
     .where("id", "=", runId)
     .execute();
@@ -76,10 +89,11 @@ export async function finishRun(
     | { status: "deferred"; until: Date; reason: string },
 ): Promise<void> {
   await db
-    .updateTable("sync_runs")
+    .updateTable("runs")
     .set({
       status: outcome.status,
       finished_at: sql`now()`,
+      duration_ms: sql`(extract(epoch from now() - started_at) * 1000)::integer`,
       error:
         outcome.status === "failed" ? outcome.error : outcome.status === "deferred" ? outcome.reason : null,
       error_class: outcome.status === "failed" ? outcome.errorClass : null,
@@ -92,7 +106,7 @@ export async function finishRun(
 /** A replay's run names the dead letter it replays. */
 export async function linkRunToDeadLetter(db: Executor, runId: string, deadLetterId: number): Promise<void> {
   await db
-    .updateTable("sync_runs")
+    .updateTable("runs")
     .set({ dead_letter_id: String(deadLetterId) })
     .where("id", "=", runId)
     .execute();

@@ -1,211 +1,220 @@
+/**
+ * Opening and closing a target's sync, one plain statement per step, each in its own short
+ * transaction: claim the target and a slot of its pool, insert the run; later close the run,
+ * write the target's new state and free both claims. Written for a reader, not for the last
+ * instruction (the hot path's old group-committed functions are gone with migration 0017).
+ */
 import { type Kysely, sql, type Transaction } from "kysely";
-import { type Database, queryPrepared } from "../client.ts";
 import type { DB } from "../generated.ts";
-import { createGroupCommit } from "../groupCommit.ts";
+import { resolveDeadLetter } from "./deadLetters.ts";
 
-export interface StartedSync {
-  outcome: "started";
-  runId: string;
-  /** The provider slot this sync holds, freed by completeSyncs. */
-  slot: number;
-  connection: {
-    id: string;
-    provider: string;
-    base_url: string | null;
-    credentials_encrypted: string;
-    /** The sync status before this run marked it running. */
-    sync_status: "pending" | "running" | "ok" | "failed";
-    last_synced_at: Date | null;
-    consecutive_failures: number;
-    auth_failures: number;
-    pacing_min_interval_ms: number | null;
-    pacing_hourly_cap: number | null;
-    tier: "enterprise" | "pro" | "free";
-    provider_min_interval_ms: number | null;
-    provider_hourly_cap: number | null;
-    provider_max_concurrency: number | null;
-  };
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** A claimed target with its pool's settings, as the sync loop needs them. */
+export interface ClaimedTarget {
+  id: string;
+  kind: string;
+  subject_id: string;
+  pool: string;
+  interval_ms: number;
+  /** The sync status before this run marked it running. */
+  previous_sync_status: "pending" | "running" | "ok" | "failed";
+  last_synced_at: Date | null;
+  consecutive_failures: number;
+  auth_failures: number;
+  pacing_min_interval_ms: number | null;
+  pacing_hourly_cap: number | null;
+  pool_min_interval_ms: number;
+  pool_hourly_cap: number;
+  pool_max_concurrency: number;
 }
 
 export type BeginOutcome =
-  | StartedSync
+  | { outcome: "started"; runId: string; slot: number; target: ClaimedTarget }
   | { outcome: "missing" | "paused" }
-  | { outcome: "busy"; providerIntervalMs: number | null };
+  | { outcome: "busy"; poolIntervalMs: number };
 
 export interface BeginSyncInput {
-  connectionId: string;
-  /** The job's claim on the connection and its provider slot: 'job:<graphile-worker job id>'. */
+  targetId: string;
+  /** The job's claim on the target and its pool slot: 'job:<graphile-worker job id>'. */
   holder: string;
   jobId: string;
+  task: string;
   attempt: number;
-  trigger: string;
+  trigger: DB["runs"]["trigger"];
   /** How long the claims hold if the job never ends them (a crash the reaper missed). */
   ttlMs: number;
 }
 
+export async function beginSync(db: Kysely<DB>, input: BeginSyncInput): Promise<BeginOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom("sync_targets as t")
+      .innerJoin("pools as p", "p.name", "t.pool")
+      .select([
+        "t.id",
+        "t.kind",
+        "t.subject_id",
+        "t.pool",
+        "t.interval_ms",
+        "t.status",
+        "t.sync_status as previous_sync_status",
+        "t.last_synced_at",
+        "t.consecutive_failures",
+        "t.auth_failures",
+        "t.pacing_min_interval_ms",
+        "t.pacing_hourly_cap",
+        "t.claimed_by",
+        "t.claimed_until",
+        "p.min_interval_ms as pool_min_interval_ms",
+        "p.hourly_cap as pool_hourly_cap",
+        "p.max_concurrency as pool_max_concurrency",
+      ])
+      .where("t.id", "=", input.targetId)
+      .forUpdate("t")
+      .executeTakeFirst();
+    if (!target) return { outcome: "missing" };
+    if (target.status !== "active") return { outcome: "paused" };
+    const busy = { outcome: "busy", poolIntervalMs: target.pool_min_interval_ms } as const;
+    if (target.claimed_by !== null && target.claimed_until !== null && target.claimed_until > new Date()) {
+      return busy;
+    }
+    const claimedUntil = sql<Date>`now() + ${input.ttlMs} * interval '1 millisecond'`;
+
+    const slot = await claimPoolSlot(
+      trx,
+      target.pool,
+      target.pool_max_concurrency,
+      input.holder,
+      claimedUntil,
+    );
+    if (slot === null) return busy;
+
+    await trx
+      .updateTable("sync_targets")
+      .set({
+        claimed_by: input.holder,
+        claimed_until: claimedUntil,
+        sync_status: "running",
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", target.id)
+      .execute();
+    const run = await trx
+      .insertInto("runs")
+      .values({
+        task: input.task,
+        kind: target.kind,
+        target_id: target.id,
+        trigger: input.trigger,
+        attempt: input.attempt,
+        job_id: input.jobId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const { status: _status, claimed_by: _by, claimed_until: _until, ...claimed } = target;
+    return { outcome: "started", runId: String(run.id), slot, target: claimed };
+  });
+}
+
+/**
+ * One free slot of the pool (numbered rows taken with skip locked, so concurrent syncs never wait
+ * on each other), or null when all `maxConcurrency` are held. Slots are created on first use and
+ * when an operator raises the pool's concurrency.
+ */
+async function claimPoolSlot(
+  trx: Transaction<DB>,
+  pool: string,
+  maxConcurrency: number,
+  holder: string,
+  claimedUntil: ReturnType<typeof sql<Date>>,
+): Promise<number | null> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { rows } = await sql<{ slot: number }>`
+      update synchub.pool_slots s set claimed_by = ${holder}, claimed_until = ${claimedUntil}
+      where (s.pool, s.slot) = (
+        select f.pool, f.slot from synchub.pool_slots f
+        where f.pool = ${pool} and f.slot < ${maxConcurrency}
+          and (f.claimed_by is null or f.claimed_until < now())
+        order by f.slot
+        limit 1
+        for update skip locked
+      )
+      returning s.slot`.execute(trx);
+    if (rows[0]) return rows[0].slot;
+    const { numAffectedRows } = await sql`
+      insert into synchub.pool_slots (pool, slot)
+      select ${pool}, n from generate_series(0, ${maxConcurrency} - 1) as n
+      on conflict do nothing`.execute(trx);
+    if (!numAffectedRows) return null;
+  }
+  return null;
+}
+
 export interface CompleteSyncInput {
   runId: string;
-  connectionId: string;
+  targetId: string;
   holder: string;
-  /** The provider slot the sync holds (StartedSync's provider and slot). */
-  provider: string;
+  pool: string;
   slot: number;
   startedAt: Date;
   nextSyncAt: Date;
   deadLetterId: number | null;
 }
 
-/**
- * Opens syncs in one round trip (synchub.sync_bookkeeping): for each, claims the connection and a
- * provider slot, inserts the run, marks the connection running. 'busy' keeps nothing.
- */
-export async function beginSyncs(db: Database, items: readonly BeginSyncInput[]): Promise<BeginOutcome[]> {
-  return syncBookkeeping(db, [], items);
+/** Closes a successful sync: the run, the target's new state, both claims, a replayed dead letter. */
+export async function completeSync(db: Kysely<DB>, input: CompleteSyncInput): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("runs")
+      .set({
+        status: "succeeded",
+        finished_at: sql`now()`,
+        duration_ms: sql`(extract(epoch from now() - started_at) * 1000)::integer`,
+      })
+      .where("id", "=", input.runId)
+      .execute();
+    await trx
+      .updateTable("sync_targets")
+      .set({
+        sync_status: "ok",
+        sync_error: null,
+        sync_error_class: null,
+        consecutive_failures: 0,
+        auth_failures: 0,
+        last_synced_at: input.startedAt,
+        next_sync_at: input.nextSyncAt,
+        claimed_by: null,
+        claimed_until: null,
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", input.targetId)
+      .execute();
+    await trx
+      .updateTable("pool_slots")
+      .set({ claimed_by: null, claimed_until: null })
+      .where("pool", "=", input.pool)
+      .where("slot", "=", input.slot)
+      .where("claimed_by", "=", input.holder)
+      .execute();
+    if (input.deadLetterId !== null) await resolveDeadLetter(trx, input.deadLetterId);
+  });
 }
 
-/** synchub.sync_bookkeeping reads an opening's time limit as whole milliseconds (an integer). */
-function withWholeTtl(item: BeginSyncInput): BeginSyncInput {
-  return { ...item, ttlMs: Math.round(item.ttlMs) };
-}
-
-export async function beginSync(db: Database, input: BeginSyncInput): Promise<BeginOutcome> {
-  return (await beginSyncs(db, [input]))[0]!;
-}
-
-function toBeginOutcome(row: Record<string, unknown>, connectionId: string): BeginOutcome {
-  if (row.outcome === "busy") {
-    return { outcome: "busy", providerIntervalMs: row.provider_min_interval_ms as number | null };
-  }
-  if (row.outcome !== "started") return { outcome: row.outcome as "missing" | "paused" };
-  return {
-    outcome: "started",
-    runId: String(row.run_id),
-    slot: row.slot as number,
-    connection: {
-      id: connectionId,
-      provider: row.provider as string,
-      base_url: row.base_url as string | null,
-      credentials_encrypted: row.credentials_encrypted as string,
-      sync_status: row.previous_sync_status as StartedSync["connection"]["sync_status"],
-      last_synced_at: row.last_synced_at as Date | null,
-      consecutive_failures: row.consecutive_failures as number,
-      auth_failures: row.auth_failures as number,
-      pacing_min_interval_ms: row.pacing_min_interval_ms as number | null,
-      pacing_hourly_cap: row.pacing_hourly_cap as number | null,
-      tier: row.tier as StartedSync["connection"]["tier"],
-      provider_min_interval_ms: row.provider_min_interval_ms as number | null,
-      provider_hourly_cap: row.provider_hourly_cap as number | null,
-      provider_max_concurrency: row.provider_max_concurrency as number | null,
-    },
-  };
-}
-
-/** Closes successful syncs in one round trip: their runs, their connections' state, their claims. */
-export async function completeSyncs(db: Database, items: readonly CompleteSyncInput[]): Promise<void> {
-  await syncBookkeeping(db, items, []);
-}
-
-/**
- * Lets go of what a sync job holds, its provider slot and its connection's claim, when the sync
- * ends other than by completeSyncs (deferred, failed). Runs inside the caller's transaction.
- */
+/** Frees a job's claims on its target and pool slot (deferrals, failures, a sync that broke). */
 export async function releaseSyncClaims(
-  db: Kysely<DB> | Transaction<DB>,
-  claim: { connectionId: string; holder: string },
+  db: Executor,
+  input: { targetId: string; holder: string },
 ): Promise<void> {
-  await sql`select synchub.release_sync_claims(${claim.connectionId}::uuid, ${claim.holder})`.execute(db);
-}
-
-/**
- * Closes and opens syncs in one round trip (synchub.sync_bookkeeping): the completions first, so
- * the slots they free can go to the syncs opened after them. Each list goes in connection id
- * order, so that concurrent batches lock connection rows in the same order (the SQL does not sort).
- */
-export async function syncBookkeeping(
-  db: Database,
-  completions: readonly CompleteSyncInput[],
-  begins: readonly BeginSyncInput[],
-): Promise<BeginOutcome[]> {
-  // Positions of `begins` in connection id order.
-  const order = begins.map((_, i) => i).sort((a, b) => compareIds(begins[a]!, begins[b]!));
-  const rows = await queryPrepared<Record<string, unknown> & { item: number }>(
-    db,
-    {
-      name: "synchub.sync_bookkeeping",
-      text: "select * from synchub.sync_bookkeeping($1::jsonb, $2::jsonb)",
-    },
-    [JSON.stringify(byConnection(completions)), JSON.stringify(order.map((i) => withWholeTtl(begins[i]!)))],
-  );
-  // The answers name items by their 1-based position in the list as sent.
-  const outcomes: BeginOutcome[] = new Array(begins.length);
-  for (const row of rows) {
-    const i = order[row.item - 1]!;
-    outcomes[i] = toBeginOutcome(row, begins[i]!.connectionId);
-  }
-  return outcomes;
-}
-
-function byConnection<T extends { connectionId: string }>(items: readonly T[]): readonly T[] {
-  return items.length < 2 ? items : [...items].sort(compareIds);
-}
-
-/** The order Postgres gives uuids: that of their lowercase text. */
-function compareIds(a: { connectionId: string }, b: { connectionId: string }): number {
-  const x = a.connectionId.toLowerCase();
-  const y = b.connectionId.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-export interface SyncBookkeeper {
-  begin(input: BeginSyncInput): Promise<BeginOutcome>;
-  complete(input: CompleteSyncInput): Promise<void>;
-}
-
-type BookkeepingItem = { begin: BeginSyncInput } | { complete: CompleteSyncInput };
-
-/**
- * Opening and closing syncs through group commit (see groupCommit.ts): a worker running many
- * syncs at once sends the begins and completions that wait together in one statement
- * (synchub.sync_bookkeeping) instead of a round trip each. Should a batch fail (a deadlock with
- * another transaction, say), its items are retried one by one, so one bad item fails only its
- * own sync.
- */
-export function createSyncBookkeeper(
-  db: Database,
-  options: { maxInFlight?: number; maxBatchSize?: number } = {},
-): SyncBookkeeper {
-  const run = async (items: readonly BookkeepingItem[]): Promise<Array<BeginOutcome | undefined>> => {
-    const completions: CompleteSyncInput[] = [];
-    const begins: BeginSyncInput[] = [];
-    for (const item of items) {
-      if ("begin" in item) begins.push(item.begin);
-      else completions.push(item.complete);
-    }
-    const started = await syncBookkeeping(db, completions, begins);
-    let next = 0;
-    return items.map((item) => ("begin" in item ? started[next++] : undefined));
-  };
-  const bookkeeping = createGroupCommit<BookkeepingItem, BeginOutcome | undefined>(
-    (items) =>
-      run(items).catch((error: unknown) =>
-        items.length === 1 ? Promise.reject(error) : oneByOne(items, async (item) => (await run([item]))[0]),
-      ),
-    { maxInFlight: options.maxInFlight ?? 2, maxBatchSize: options.maxBatchSize ?? 50 },
-  );
-  return {
-    begin: async (input) => (await bookkeeping({ begin: input }))!,
-    complete: async (input) => void (await bookkeeping({ complete: input })),
-  };
-}
-
-/** Each item on its own; a failure becomes that item's error only. */
-async function oneByOne<In, Out>(
-  items: readonly In[],
-  run: (item: In) => Promise<Out>,
-): Promise<Array<Out | Error>> {
-  return Promise.all(
-    items.map((item) =>
-      run(item).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-    ),
-  );
+  await db
+    .updateTable("pool_slots")
+    .set({ claimed_by: null, claimed_until: null })
+    .where("claimed_by", "=", input.holder)
+    .execute();
+  await db
+    .updateTable("sync_targets")
+    .set({ claimed_by: null, claimed_until: null })
+    .where("id", "=", input.targetId)
+    .where("claimed_by", "=", input.holder)
+    .execute();
 }

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 beforeEach(async () => {
   await sql`truncate synchub.credit_ledger, synchub.credit_batches, synchub.credit_balances,
-    synchub.subscriptions, synchub.job_runs, synchub.dead_letters cascade`.execute(t.db);
+    synchub.subscriptions, synchub.runs, synchub.dead_letters cascade`.execute(t.db);
   await sql`select graphile_worker.permanently_fail_jobs(array_agg(id), 'test reset') from graphile_worker.jobs`.execute(
     t.db,
   );
@@ -59,7 +59,7 @@ async function dueNow() {
 
 async function runs(task: string) {
   return t.db
-    .selectFrom("job_runs")
+    .selectFrom("runs")
     .select(["trigger", "attempt", "status", "error_class", "dead_letter_id"])
     .where("task", "=", task)
     .orderBy("id")

@@ -203,7 +203,7 @@ export function taskHandler<S extends z.ZodType, R extends object>(
       jobKey: helpers.job.key ?? null,
       // Tasks run without named queues (graphile-worker's job row names only the queue's id).
       queueName: null,
-      connectionId: null,
+      targetId: null,
       errorClass: failure.errorClass,
       error: failure.error,
       fingerprint: errorFingerprint(def.id, failure.errorClass, failure.error),

@@ -19,8 +19,12 @@ export interface SyncKind<Loaded = unknown, Record = unknown> {
   run(loaded: Loaded, io: RunIO<Record>): Promise<void>;
   /** Saves one page idempotently (a second run writes nothing), in the loop's transaction. */
   write(trx: Database, loaded: Loaded, page: Record[]): Promise<{ inserted: number; updated: number }>;
-  /** How long until the next run after a success; the loop adds jitter and failure backoff. */
-  intervalMs(target: TargetState): number;
+  /**
+   * How long until the next run after a success, when the kind decides it rather than the
+   * target's own interval (kept by the subject's plan or tier). The loop adds jitter and failure
+   * backoff. (Default: the target's interval)
+   */
+  intervalMs?(target: TargetState): number;
   /**
    * Error classes for errors the loop does not know (connectors' ProviderError, timeouts, keys
    * that do not open, deferrals and 429s it knows). (Default: unknown errors are transient)
@@ -30,14 +34,16 @@ export interface SyncKind<Loaded = unknown, Record = unknown> {
 
 /** What the loop knows of a target when it runs it. */
 export interface TargetState {
-  /** The target's id (today: the connection's). */
   id: string;
-  /** The flow-control pool its calls count against (today: the provider). */
+  kind: string;
+  /** The domain row it syncs (S1: the connection), which the kind loads. */
+  subjectId: string;
+  /** The flow-control pool its calls count against (S1: the provider). */
   pool: string;
+  /** Time between successful syncs, set from the subject's tier or plan. */
+  intervalMs: number;
   lastSyncedAt: Date | null;
   consecutiveFailures: number;
-  /** Kind-specific facts of the subject the loader needs (today: the connection row). */
-  subject: Record<string, unknown>;
 }
 
 export interface LoadIO {

@@ -28,9 +28,9 @@ async function pending(id: string) {
 
 async function history(id: string) {
   const rows = await t.db
-    .selectFrom("sync_runs")
+    .selectFrom("runs")
     .select(["trigger", "attempt", "status", "dead_letter_id"])
-    .where("connection_id", "=", id)
+    .where("target_id", "=", id)
     .orderBy("id")
     .execute();
   return rows.map((row) => [row.trigger, row.attempt, row.status, row.dead_letter_id]);
@@ -58,7 +58,7 @@ describe("a pending retry", () => {
 
     // The tick finds the connection due (its failure backoff is short) and meets the retry.
     await t.db
-      .updateTable("connections")
+      .updateTable("sync_targets")
       .set({ next_sync_at: new Date(Date.now() - 1000) })
       .where("id", "=", id)
       .execute();
@@ -87,11 +87,7 @@ describe("a pending retry", () => {
       ["manual", 4, "failed", null],
     ]);
     expect(await pending(id)).toEqual([]);
-    const [letter] = await t.db
-      .selectFrom("dead_letters")
-      .selectAll()
-      .where("connection_id", "=", id)
-      .execute();
+    const [letter] = await t.db.selectFrom("dead_letters").selectAll().where("target_id", "=", id).execute();
     expect(letter).toMatchObject({ error_class: "transient", attempts: 4, status: "open" });
 
     // A replay of the letter is recorded as replay, from its first attempt, and names the letter.

@@ -8,8 +8,9 @@
 import { setMaxListeners } from "node:events";
 import { ProviderError } from "@synchub/connectors";
 import {
-  createSyncBookkeeper,
-  type Database,
+  beginSync,
+  type ClaimedTarget,
+  completeSync,
   fileDeadLetter,
   finishRun,
   linkRunToDeadLetter,
@@ -18,8 +19,6 @@ import {
   recordRunNotice,
   recordRunProgress,
   releaseSyncClaims,
-  type StartedSync,
-  type SyncBookkeeper,
 } from "@synchub/db";
 import {
   authFailuresBeforePause,
@@ -36,21 +35,28 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { TaskContext } from "../context.ts";
 import { Deferral } from "./deferral.ts";
-import type { ErrorClassification, SyncKind, TargetState } from "./kinds.ts";
+import { type ErrorClassification, kindById, type SyncKind, type TargetState } from "./kinds.ts";
 import { createPacer } from "./pacing.ts";
 
-export const syncConnectionPayload = z.object({
-  connectionId: z.uuid(),
-  trigger: z.enum(["schedule", "manual", "sql", "created", "replay"]).default("schedule"),
-  /** Our own attempt counter: deferrals for budget keep it, failures advance it. */
-  attempt: z.number().int().min(1).default(1),
-  /** Set when this job replays a dead letter, which closes on success or reopens on failure. */
-  deadLetterId: z.coerce.number().int().optional(),
-});
-export type SyncConnectionPayload = z.infer<typeof syncConnectionPayload>;
+export const syncTargetPayload = z.preprocess(
+  // Jobs enqueued before targets existed name the connection, whose target has the same id.
+  (raw) =>
+    raw && typeof raw === "object" && "connectionId" in raw && !("targetId" in raw)
+      ? { ...raw, targetId: (raw as { connectionId: unknown }).connectionId }
+      : raw,
+  z.object({
+    targetId: z.uuid(),
+    trigger: z.enum(["schedule", "manual", "sql", "created", "webhook", "replay"]).default("schedule"),
+    /** Our own attempt counter: deferrals for budget keep it, failures advance it. */
+    attempt: z.number().int().min(1).default(1),
+    /** Set when this job replays a dead letter, which closes on success or reopens on failure. */
+    deadLetterId: z.coerce.number().int().optional(),
+  }),
+);
+export type SyncTargetPayload = z.infer<typeof syncTargetPayload>;
 
-/** The graphile-worker task every sync runs as. */
-export const SYNC_TASK = "sync.connection";
+/** The graphile-worker task every sync of every kind runs as. */
+export const SYNC_TASK = "sync.target";
 
 export interface SyncOutcome {
   status: "succeeded" | "failed" | "retrying" | "deferred" | "skipped";
@@ -62,18 +68,17 @@ type Helpers = Pick<JobHelpers, "job" | "abortSignal" | "logger" | "addJob">;
 
 export async function runTarget(
   ctx: TaskContext,
-  kind: SyncKind,
-  payload: SyncConnectionPayload,
+  payload: SyncTargetPayload,
   helpers: Helpers,
 ): Promise<SyncOutcome> {
   const { db } = ctx;
   const timeoutMs = ctx.sync.timeoutMs ?? 10 * 60_000;
   const holder = `job:${helpers.job.id}`;
-  const bookkeeper = bookkeeperFor(db);
-  const started = await bookkeeper.begin({
-    connectionId: payload.connectionId,
+  const started = await beginSync(db, {
+    targetId: payload.targetId,
     holder,
     jobId: String(helpers.job.id),
+    task: SYNC_TASK,
     attempt: payload.attempt,
     trigger: payload.trigger,
     ttlMs: timeoutMs + 60_000,
@@ -82,17 +87,18 @@ export async function runTarget(
     if (started.outcome === "busy") {
       // The target is syncing elsewhere, or all of its pool's slots are busy: come back about
       // when a slot frees up, without a run row or an attempt.
-      await reenqueue(helpers, payload, new Date(Date.now() + busyRetryDelayMs(started.providerIntervalMs)));
+      await reenqueue(helpers, payload, new Date(Date.now() + busyRetryDelayMs(started.poolIntervalMs)));
       return { status: "deferred" };
     }
     if (started.outcome === "missing") {
-      helpers.logger.info(`target ${payload.connectionId} no longer exists; nothing to sync`);
+      helpers.logger.info(`target ${payload.targetId} no longer exists; nothing to sync`);
     }
     return { status: "skipped" };
   }
-  const { runId, slot, connection: row } = started;
+  const { runId, slot, target: row } = started;
   if (payload.deadLetterId !== undefined) await linkRunToDeadLetter(db, runId, payload.deadLetterId);
   const target = targetOf(row);
+  const kind = kindById(target.kind);
   const limits = pacingLimitsOf(row);
 
   // One controller for both the worker shutting down and the sync's own time limit.
@@ -116,7 +122,7 @@ export async function runTarget(
       startedAt,
       beforeRequest: createPacer(db, limits, {
         maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000,
-        maxConcurrency: row.provider_max_concurrency ?? 4,
+        maxConcurrency: row.pool_max_concurrency,
       }),
     });
     const notices: string[] = [];
@@ -130,19 +136,19 @@ export async function runTarget(
         }),
     });
     if (notices.length > 0) await recordRunNotice(db, runId, notices.join("\n"));
-    const intervalMs = kind.intervalMs(target);
-    await bookkeeper.complete({
+    const intervalMs = kind.intervalMs?.(target) ?? target.intervalMs;
+    await completeSync(db, {
       runId,
-      connectionId: target.id,
+      targetId: target.id,
       holder,
-      provider: target.pool,
+      pool: target.pool,
       slot,
       startedAt: new Date(startedAt),
       nextSyncAt: new Date(Date.now() + intervalMs + syncJitterMs(intervalMs)),
       deadLetterId: payload.deadLetterId ?? null,
     });
     settled = true;
-    helpers.logger.info("sync succeeded", { runId, connectionId: target.id });
+    helpers.logger.info("sync succeeded", { runId, targetId: target.id, kind: kind.id });
     return { status: "succeeded", runId };
   } catch (error) {
     const deferral = helpers.abortSignal.aborted
@@ -157,17 +163,17 @@ export async function runTarget(
         for (const key of deferral.pauseKeys) await pauseRateLimit(trx, key, deferral.until, deferral.reason);
         await finishRun(trx, runId, { status: "deferred", until: deferral.until, reason: deferral.reason });
         await trx
-          .updateTable("connections")
-          .set({ sync_status: row.sync_status === "running" ? "pending" : row.sync_status })
+          .updateTable("sync_targets")
+          .set({ sync_status: row.previous_sync_status === "running" ? "pending" : row.previous_sync_status })
           .where("id", "=", target.id)
           .execute();
-        await releaseSyncClaims(trx, { connectionId: target.id, holder });
+        await releaseSyncClaims(trx, { targetId: target.id, holder });
       });
       settled = true;
       await reenqueue(helpers, payload, deferral.until);
       helpers.logger.info(`sync deferred until ${deferral.until.toISOString()}: ${deferral.reason}`, {
         runId,
-        connectionId: target.id,
+        targetId: target.id,
       });
       return { status: "deferred", runId };
     }
@@ -178,7 +184,7 @@ export async function runTarget(
     const failures = target.consecutiveFailures + 1;
     const authFailures = failure.auth ? row.auth_failures + 1 : 0;
     const pauseForAuth = authFailures >= authFailuresBeforePause;
-    const intervalMs = kind.intervalMs(target);
+    const intervalMs = kind.intervalMs?.(target) ?? target.intervalMs;
     await db.transaction().execute(async (trx) => {
       await finishRun(trx, runId, {
         status: "failed",
@@ -186,7 +192,7 @@ export async function runTarget(
         errorClass: failure.errorClass,
       });
       await trx
-        .updateTable("connections")
+        .updateTable("sync_targets")
         .set({
           sync_status: "failed",
           sync_error: failure.message,
@@ -213,10 +219,10 @@ export async function runTarget(
       if (retryInMs === null) {
         await fileDeadLetter(trx, {
           task: SYNC_TASK,
-          payload: { connectionId: target.id, trigger: payload.trigger },
+          payload: { targetId: target.id, trigger: payload.trigger },
           jobKey: `sync:${target.id}`,
           queueName: null,
-          connectionId: target.id,
+          targetId: target.id,
           errorClass: failure.errorClass,
           error: failure.message,
           fingerprint: errorFingerprint(SYNC_TASK, failure.errorClass, failure.message),
@@ -226,7 +232,7 @@ export async function runTarget(
             failure.errorClass === "transient" ? new Date(Date.now() + deadLetterAutoRetry.delayMs) : null,
         });
       }
-      await releaseSyncClaims(trx, { connectionId: target.id, holder });
+      await releaseSyncClaims(trx, { targetId: target.id, holder });
     });
     settled = true;
 
@@ -238,43 +244,34 @@ export async function runTarget(
       );
       helpers.logger.warn(
         `sync failed (transient, attempt ${payload.attempt}); retrying in ${retryInMs / 1000} s: ${failure.message}`,
-        { runId, connectionId: target.id },
+        { runId, targetId: target.id },
       );
       return { status: "retrying", runId, errorClass: "transient" };
     }
     helpers.logger.error(`sync failed for good (${failure.errorClass}), dead-lettered: ${failure.message}`, {
       runId,
-      connectionId: target.id,
+      targetId: target.id,
     });
     return { status: "failed", runId, errorClass: failure.errorClass };
   } finally {
     clearTimeout(timer);
     helpers.abortSignal.removeEventListener("abort", onShutdown);
     // Only when the bookkeeping itself failed: the claims must not wait for their expiry.
-    if (!settled) await releaseSyncClaims(db, { connectionId: target.id, holder }).catch(() => {});
+    if (!settled) await releaseSyncClaims(db, { targetId: target.id, holder }).catch(() => {});
   }
 }
 
-/** The loop's view of the claimed row; the whole row is the kind's subject. */
-function targetOf(row: StartedSync["connection"]): TargetState {
+/** The loop's view of the claimed target, as its kind sees it. */
+function targetOf(row: ClaimedTarget): TargetState {
   return {
     id: row.id,
-    pool: row.provider,
+    kind: row.kind,
+    subjectId: row.subject_id,
+    pool: row.pool,
+    intervalMs: row.interval_ms,
     lastSyncedAt: row.last_synced_at,
     consecutiveFailures: row.consecutive_failures,
-    subject: row as unknown as Record<string, unknown>,
   };
-}
-
-/** One bookkeeper per database pool, so all the syncs a process runs share its group commits. */
-const bookkeepers = new WeakMap<Database, SyncBookkeeper>();
-function bookkeeperFor(db: Database): SyncBookkeeper {
-  let bookkeeper = bookkeepers.get(db);
-  if (!bookkeeper) {
-    bookkeeper = createSyncBookkeeper(db);
-    bookkeepers.set(db, bookkeeper);
-  }
-  return bookkeeper;
 }
 
 /**
@@ -287,9 +284,9 @@ function busyRetryDelayMs(poolIntervalMs: number | null): number {
 }
 
 /** Puts the sync back in the queue under its key: the running job's key is released by graphile-worker. */
-async function reenqueue(helpers: Helpers, payload: SyncConnectionPayload, runAt: Date): Promise<void> {
+async function reenqueue(helpers: Helpers, payload: SyncTargetPayload, runAt: Date): Promise<void> {
   await helpers.addJob(SYNC_TASK, payload, {
-    jobKey: `sync:${payload.connectionId}`,
+    jobKey: `sync:${payload.targetId}`,
     jobKeyMode: "preserve_run_at",
     priority: helpers.job.priority,
     runAt,

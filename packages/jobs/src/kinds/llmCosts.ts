@@ -9,27 +9,19 @@ import {
   createCostsClient,
   type ProviderId,
 } from "@synchub/connectors";
-import { upsertCostRows } from "@synchub/db";
-import { type Tier, tierIntervalMs } from "@synchub/domain";
+import { findConnectionForSync, upsertCostRows } from "@synchub/db";
 import { defineKind } from "../engine/kinds.ts";
 
 const DAY_MS = 86_400_000;
-
-/** The connection facts the kind reads (the loop hands them over as the target's subject). */
-interface Connection {
-  id: string;
-  provider: string;
-  base_url: string | null;
-  credentials_encrypted: string;
-  tier: Tier;
-}
 
 export const llmCosts = defineKind<{ connectionId: string; client: CostsClient; startDay: string }, CostLine>(
   {
     id: "llm.costs",
 
-    load(ctx, target, io) {
-      const connection = target.subject as unknown as Connection;
+    async load(ctx, target, io) {
+      const connection = await findConnectionForSync(ctx.db, target.subjectId);
+      // Deleted between the claim and now: nothing to fetch for, and nothing to retry.
+      if (!connection) throw new Error(`Connection ${target.subjectId} no longer exists`);
       // createCostsClient validates the shape and fails permanently naming a missing field; a key
       // that does not open (another row's ciphertext) is a SecretKeyError, permanent too.
       const credentials = JSON.parse(
@@ -57,8 +49,8 @@ export const llmCosts = defineKind<{ connectionId: string; client: CostsClient; 
 
     write: (trx, loaded, page) => upsertCostRows(trx, loaded.connectionId, page),
 
-    // S1's interval comes from the tenant's tier: enterprise 30 min, pro 60 min, free 6 h.
-    intervalMs: (target) => tierIntervalMs[(target.subject as unknown as Connection).tier],
+    // No intervalMs: the target's own interval is kept by the tenant's tier in SQL (enterprise
+    // 30 min, pro 60 min, free 6 h; migration 0017's tenants_apply_tier).
 
     classify(error) {
       if (error instanceof SyntaxError) {

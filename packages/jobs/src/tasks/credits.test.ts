@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 beforeEach(async () => {
   await sql`truncate synchub.credit_ledger, synchub.credit_batches, synchub.credit_balances,
-    synchub.subscriptions, synchub.job_runs`.execute(t.db);
+    synchub.subscriptions, synchub.runs`.execute(t.db);
 });
 
 async function subscribe(userRef: string, monthlyCredits: number, status = "active") {
@@ -56,14 +56,14 @@ describe("credits.grant", () => {
       ["u2", 250, "2026-11"],
     ]);
     expect(batches[0]?.expires_at?.toISOString()).toBe("2026-12-01T00:00:00.000Z");
-    const runs = await t.db.selectFrom("job_runs").selectAll().orderBy("id").execute();
+    const runs = await t.db.selectFrom("runs").selectAll().orderBy("id").execute();
     expect(runs.map((run) => [run.task, run.trigger, run.status])).toEqual([
       ["credits.grant", "schedule", "succeeded"],
       ["credits.grant", "manual", "succeeded"],
     ]);
     const ledger = await t.db.selectFrom("credit_ledger").selectAll().execute();
     expect(ledger).toHaveLength(2);
-    expect(ledger.every((row) => row.reason === "grant" && row.job_run_id === runs[0]?.id)).toBe(true);
+    expect(ledger.every((row) => row.reason === "grant" && row.run_id === runs[0]?.id)).toBe(true);
   });
 
   it("grants again in the next month", async () => {

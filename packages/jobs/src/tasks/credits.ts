@@ -57,7 +57,7 @@ export const creditsGrantTask = defineTask({
   retry: defaultRetryPolicy,
   async run(payload, io) {
     const { period, expiresAt } = grantPeriod(payload.now ? new Date(payload.now) : new Date());
-    const counts = await grantMonthlyCredits(io.db, { period, expiresAt, jobRunId: io.runId });
+    const counts = await grantMonthlyCredits(io.db, { period, expiresAt, runId: io.runId });
     return { ...counts, failed: 0 };
   },
 });
@@ -69,7 +69,7 @@ export const creditsExpireTask = defineTask({
   timeoutMs: 5 * 60_000,
   retry: defaultRetryPolicy,
   run: (payload, io) =>
-    expireCreditBatches(io.db, { now: payload.now ? new Date(payload.now) : new Date(), jobRunId: io.runId }),
+    expireCreditBatches(io.db, { now: payload.now ? new Date(payload.now) : new Date(), runId: io.runId }),
 });
 
 /** One grant in the caller's request (an external scheduler, a test), answered in the SPEC shape. */

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 beforeEach(async () => {
-  await sql`truncate synchub.quota_alerts, synchub.quota_accounts, synchub.job_runs cascade`.execute(t.db);
+  await sql`truncate synchub.quota_alerts, synchub.quota_accounts, synchub.runs cascade`.execute(t.db);
   await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 });
 
@@ -61,7 +61,7 @@ describe("stripe.syncSubscriptions", () => {
       expect(status?.subscription.syncedAt).toBeInstanceOf(Date);
     }
     expect((await getQuotaStatus(t.db, "user_9999"))?.subscription.status).toBeNull();
-    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
     expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
   });
 
@@ -101,7 +101,7 @@ describe("stripe.syncSubscriptions", () => {
       rawStatus: ordinary.status,
       currentPeriodEnd: periodEnd(ordinary),
     });
-    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
     expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
   });
 
@@ -114,13 +114,13 @@ describe("stripe.syncSubscriptions", () => {
       }),
     ).rejects.toThrow(/Stripe rejected the secret key/);
     expect((await getQuotaStatus(t.db, "user_0001"))?.subscription.status).toBeNull();
-    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).execute();
+    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
     expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "failed" }]);
   });
 
   it("does nothing without a Stripe key", async () => {
     expect(await runStripeSync(t.db, { trigger: "schedule", stripe: undefined })).toBeNull();
-    expect(await t.db.selectFrom("job_runs").selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom("runs").selectAll().execute()).toEqual([]);
   });
 });
 
@@ -143,7 +143,7 @@ describe("quota reset jobs", () => {
     await runDueJobs(t.db, t.url);
     usage = (await getQuotaStatus(t.db, "u1"))!.usage;
     expect(usage.map((u) => u.used)).toEqual([0, 0, 0]);
-    const runs = await t.db.selectFrom("job_runs").select(["task", "status"]).orderBy("id").execute();
+    const runs = await t.db.selectFrom("runs").select(["task", "status"]).orderBy("id").execute();
     expect(runs).toEqual([
       { task: "quota.resetDaily", status: "succeeded" },
       { task: "quota.resetMonthly", status: "succeeded" },

@@ -24,8 +24,8 @@ describe("sync.tick", () => {
     });
     // Forget the first-sync jobs the inserts queued; make three connections due, one not.
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-    await sql`update synchub.connections set next_sync_at = now() - interval '1 minute'`.execute(t.db);
-    await sql`update synchub.connections set next_sync_at = now() + interval '5 minutes' where id = ${notDue}`.execute(
+    await sql`update synchub.sync_targets set next_sync_at = now() - interval '1 minute'`.execute(t.db);
+    await sql`update synchub.sync_targets set next_sync_at = now() + interval '5 minutes' where id = ${notDue}`.execute(
       t.db,
     );
 
@@ -34,12 +34,12 @@ describe("sync.tick", () => {
     expect(await enqueueDueSyncs(testContext(t.db))).toBe(0);
 
     const { rows } = await sql<{ connection_id: string; priority: number }>`
-      select payload->>'connectionId' as connection_id, priority from graphile_worker._private_jobs
+      select payload->>'targetId' as connection_id, priority from graphile_worker._private_jobs
       order by priority, id`.execute(t.db);
     expect(rows.map((row) => row.connection_id)).toEqual([ids.enterprise, ids.pro, ids.free]);
 
     const free = await t.db
-      .selectFrom("connections")
+      .selectFrom("sync_targets")
       .select("next_sync_at")
       .where("id", "=", ids.free!)
       .executeTakeFirstOrThrow();

@@ -23,11 +23,12 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function connectionState(id: string) {
-  return t.db.selectFrom("connections").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  // A connection's loop state is its llm.costs target's (the same id).
+  return t.db.selectFrom("sync_targets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
 
 async function runsOf(id: string) {
-  return t.db.selectFrom("sync_runs").selectAll().where("connection_id", "=", id).orderBy("id").execute();
+  return t.db.selectFrom("runs").selectAll().where("target_id", "=", id).orderBy("id").execute();
 }
 
 async function pendingJobs(id: string) {
@@ -38,7 +39,7 @@ async function pendingJobs(id: string) {
 }
 
 async function deadLettersOf(id: string) {
-  return t.db.selectFrom("dead_letters").selectAll().where("connection_id", "=", id).execute();
+  return t.db.selectFrom("dead_letters").selectAll().where("target_id", "=", id).execute();
 }
 
 async function makeDue(id: string) {
@@ -47,7 +48,7 @@ async function makeDue(id: string) {
   );
 }
 
-describe("sync.connection", () => {
+describe("sync.target (llm.costs)", () => {
   it("saves exactly the cost rows the provider reports, from the first sync the insert enqueued", async () => {
     const key = sandboxKey();
     const { id: tenantId } = await insertTenant(t.db, "enterprise");
@@ -90,7 +91,7 @@ describe("sync.connection", () => {
     const before = await listCostRows(t.db, id);
 
     // Force the second run to cover the whole first range again, as a duplicate trigger would.
-    await t.db.updateTable("connections").set({ last_synced_at: null }).where("id", "=", id).execute();
+    await t.db.updateTable("sync_targets").set({ last_synced_at: null }).where("id", "=", id).execute();
     await sql`select synchub.request_sync(${id}::uuid, 'manual')`.execute(t.db);
     await runDueJobs(t.db, t.url);
 
@@ -146,13 +147,13 @@ describe("sync.connection", () => {
     expect(await listCostRows(t.db, id)).toEqual([]);
     const [deadLetter] = await deadLettersOf(id);
     expect(deadLetter).toMatchObject({
-      task: "sync.connection",
+      task: "sync.target",
       status: "open",
       error_class: "permanent",
       attempts: 1,
       next_auto_retry_at: null,
     });
-    expect(deadLetter!.payload).toMatchObject({ connectionId: id });
+    expect(deadLetter!.payload).toMatchObject({ targetId: id });
     expect(deadLetter!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -203,7 +204,7 @@ describe("sync.connection", () => {
     const { id: tenantId } = await insertTenant(t.db);
     await injectFault(key, { kind: "5xx", status: 500, count: 100 });
     const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: key, status: "paused" });
-    await t.db.updateTable("connections").set({ status: "active" }).where("id", "=", id).execute();
+    await t.db.updateTable("sync_targets").set({ status: "active" }).where("id", "=", id).execute();
     await sql`select graphile_worker.add_job('sync.connection', json_build_object('connectionId', ${id}::text,
       'trigger', 'manual', 'attempt', 4), job_key := ${`sync:${id}`}, queue_name := ${`sync:${id}`})`.execute(
       t.db,
@@ -289,11 +290,7 @@ describe("sync.connection", () => {
   it("waits out the provider's spacing between pages instead of deferring and restarting the sync", async () => {
     const { id: tenantId } = await insertTenant(t.db);
     const id = await insertOpenAIConnection(t.db, { tenantId, adminKey: sandboxKey("paced") });
-    await t.db
-      .updateTable("provider_settings")
-      .set({ min_interval_ms: 300 })
-      .where("provider", "=", "openai")
-      .execute();
+    await t.db.updateTable("pools").set({ min_interval_ms: 300 }).where("name", "=", "openai").execute();
     try {
       // The job would defer past 50 ms of waiting, but one interval per concurrent sync is ordinary spacing.
       await runDueJobs(t.db, t.url, { maxInlineWaitMs: 50 });
