@@ -54,7 +54,7 @@ test("an operator sees the revoked key's dead letter on the Dead letters page, r
 
   // Other providers' faults may file groups of their own; the revoked key's is the 401 one.
   const group = page
-    .getByRole("article", { name: /^Dead letter group sync\.connection/ })
+    .getByRole("article", { name: /^Dead letter group sync\.target/ })
     .filter({ hasText: "401 invalid_api_key" });
   await test.step("the group names the task, the error class and the 401", async () => {
     await expect(page.getByRole("heading", { name: "Dead letters" })).toBeVisible();
@@ -68,12 +68,12 @@ test("an operator sees the revoked key's dead letter on the Dead letters page, r
     await expect(row).toHaveCount(1);
     expect(await cellText(letters, row, "Attempts")).toBe("1");
     await row.getByRole("button", { name: /^Show payload of dead letter/ }).click();
-    await expect(group.getByText('"connectionId": "00000000-0000-4000-8000-000000000301"')).toBeVisible();
+    await expect(group.getByText('"targetId": "00000000-0000-4000-8000-000000000301"')).toBeVisible();
     await page.screenshot({ path: "/tmp/admin-dead-letters.png", fullPage: true });
   });
 
   await test.step("replaying the group puts the job back in the queue, where the revoked key fails again", async () => {
-    await group.getByRole("button", { name: /^Replay group: sync\.connection/ }).click();
+    await group.getByRole("button", { name: /^Replay group: sync\.target/ }).click();
     await expect(page.getByText("Replayed 1 dead letter: back in the queue")).toBeVisible();
 
     // Every status: the letter goes replaying, then (the key is still revoked) open again with
