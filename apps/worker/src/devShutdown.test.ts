@@ -21,15 +21,26 @@ let db: Database | undefined;
 const output: string[] = [];
 
 afterAll(async () => {
-  try {
-    if (dev?.pid) process.kill(-dev.pid, "SIGKILL");
-  } catch {
-    // already gone
+  // When the test failed half-way, stop pnpm dev as Ctrl-C would (turbo then stops every task and
+  // the database task stops Postgres); a SIGKILL to its group alone would orphan turbo's tasks.
+  if (dev?.pid && dev.exitCode === null && dev.signalCode === null) {
+    const gone = new Promise((resolve) => dev?.once("exit", resolve));
+    signalGroup(dev.pid, "SIGINT");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    signalGroup(dev.pid, "SIGKILL");
   }
   await db?.destroy();
   await postgres?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
 
 /** Run history as the test reads it (one place to change when the run table changes). */
 async function runsOf(database: Database, connectionId: string) {
