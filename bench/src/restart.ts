@@ -30,7 +30,7 @@ async function runCounts(db: Database) {
     select count(*) filter (where status = 'running')::int as running,
            count(*) filter (where status = 'succeeded')::int as succeeded,
            max(finished_at) filter (where status = 'succeeded') as latest_finish
-    from synchub.sync_runs`.execute(db);
+    from synchub.runs where target_id is not null`.execute(db);
   return rows[0]!;
 }
 
@@ -46,7 +46,7 @@ export async function restart(): Promise<BenchResult> {
     const url = await ensureDatabase(postgres.url, "synchub");
     db = createDb({ connectionString: url, maxConnections: 3 });
     await migrateToLatest(db, url);
-    await db.updateTable("provider_settings").set({ min_interval_ms: 0 }).execute();
+    await db.updateTable("pools").set({ min_interval_ms: 0 }).execute();
     let exited = false;
     worker = spawn(process.execPath, ["--import", "tsx", workerMain], {
       env: {
@@ -102,7 +102,7 @@ export async function restart(): Promise<BenchResult> {
           firstSyncAfter = Date.now() - back;
         }
         const { rows } = await sql<{ synced: number; locked: number }>`
-          select (select count(*)::int from synchub.connections where sync_status = 'ok') as synced,
+          select (select count(*)::int from synchub.sync_targets where kind = 'llm.costs' and sync_status = 'ok') as synced,
                  (select count(*)::int from graphile_worker.jobs where locked_at is not null) as locked`.execute(
           current(),
         );

@@ -30,7 +30,7 @@ beforeAll(async () => {
   url = await ensureDatabase(postgres.url, "synchub");
   db = createDb({ connectionString: url, maxConnections: 3 });
   await migrateToLatest(db, url);
-  await db.updateTable("provider_settings").set({ min_interval_ms: 0 }).execute();
+  await db.updateTable("pools").set({ min_interval_ms: 0 }).execute();
 });
 afterAll(async () => {
   worker?.kill("SIGKILL");
@@ -42,8 +42,9 @@ afterAll(async () => {
 /** Run history as the test reads it (one place to change when the run table changes). */
 async function runHistory(database: Database) {
   const runs = await database
-    .selectFrom("sync_runs")
-    .select(["connection_id as targetId", "status", "rows_fetched as rowsFetched"])
+    .selectFrom("runs")
+    .select(["target_id as targetId", "status", "rows_fetched as rowsFetched"])
+    .where("target_id", "is not", null)
     .orderBy("id")
     .execute();
   return runs.map((run) => ({ ...run, rowsFetched: Number(run.rowsFetched) }));
@@ -146,8 +147,9 @@ describe("a worker whose database stops for 20 seconds during a sweep", () => {
       "every connection synced, no run running and no job locked, within 30 s of Postgres being back",
       async () => {
         const synced = await db
-          .selectFrom("connections")
+          .selectFrom("sync_targets")
           .select("id")
+          .where("kind", "=", "llm.costs")
           .where("sync_status", "=", "ok")
           .execute();
         const runs = await runHistory(db);

@@ -45,9 +45,9 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 /** Run history as the test reads it (one place to change when the run table changes). */
 async function runsOf(database: Database, connectionId: string) {
   return database
-    .selectFrom("sync_runs")
+    .selectFrom("runs")
     .select(["status", "error"])
-    .where("connection_id", "=", connectionId)
+    .where("target_id", "=", connectionId)
     .orderBy("id")
     .execute();
 }

@@ -1,7 +1,13 @@
 import { EventEmitter } from "node:events";
 import { createDb, createPool, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
-import { createTaskList, cronItems, type StripeOptions, type SyncOptions } from "@synchub/jobs";
+import {
+  applyStripeConfiguration,
+  createTaskList,
+  cronItems,
+  type StripeOptions,
+  type SyncOptions,
+} from "@synchub/jobs";
 import { parseCronItems, type RunnerOptions, run, type WorkerEvents } from "graphile-worker";
 import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.ts";
 import { createLogger } from "./logger.ts";
@@ -45,6 +51,8 @@ export async function startWorker(options: StartWorkerOptions) {
   // sync opens them (the server does the same; whichever starts first does the work).
   const resealed = await resealUnboundCredentials(db, secrets);
   if (resealed > 0) log.info({ resealed }, "re-sealed stored credentials bound to their connection");
+  // The Stripe subscription sync runs where a worker has a key, and says why it does not elsewhere.
+  await applyStripeConfiguration(db, options.stripe !== undefined);
   const heartbeat = createHeartbeat(db, events, {
     onReap: (processIds) =>
       log.warn({ processIds }, "released the jobs of worker processes that stopped beating"),

@@ -4,7 +4,7 @@ import type { TaskContext } from "./context.ts";
 import { defineTask, type TaskDefinition, taskHandler } from "./engine/defineTask.ts";
 import { creditsExpireTask, creditsGrantTask } from "./tasks/credits.ts";
 import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
-import { quotaResetDailyTask, quotaResetMonthlyTask, stripeSyncTask } from "./tasks/quotas.ts";
+import { quotaResetDailyTask, quotaResetMonthlyTask } from "./tasks/quotas.ts";
 import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
 import { syncTarget, syncTargetPayload } from "./tasks/syncTarget.ts";
 import { enqueueDueSyncs } from "./tasks/syncTick.ts";
@@ -63,7 +63,6 @@ export const definedTasks: TaskDefinition[] = [
   creditsExpireTask,
   quotaResetDailyTask,
   quotaResetMonthlyTask,
-  stripeSyncTask,
 ] as TaskDefinition[];
 
 /**

@@ -6,7 +6,7 @@ export interface TaskContext {
   db: Database;
   secrets: SecretBox;
   sync: SyncOptions;
-  /** Stripe account whose subscriptions stripe.syncSubscriptions copies; unset turns that sync off. */
+  /** Stripe account whose subscriptions the stripe.subscriptions kind copies; unset, its runs sync nothing. */
   stripe?: StripeOptions;
 }
 

@@ -6,7 +6,7 @@ import { Logger, runOnce } from "graphile-worker";
 import { sql } from "kysely";
 import { inject } from "vitest";
 import { createTaskList } from "./catalog.ts";
-import type { SyncOptions, TaskContext } from "./context.ts";
+import type { StripeOptions, SyncOptions, TaskContext } from "./context.ts";
 
 export const testSecrets = createSecretBox(randomBytes(32).toString("base64"));
 
@@ -62,8 +62,10 @@ export async function runDueJobs(
   db: Database,
   connectionString: string,
   sync: SyncOptions = {},
+  stripe?: StripeOptions,
 ): Promise<void> {
-  await runOnce({ connectionString, taskList: createTaskList(testContext(db, sync)), logger: quietLogger });
+  const ctx = { ...testContext(db, sync), ...(stripe ? { stripe } : {}) };
+  await runOnce({ connectionString, taskList: createTaskList(ctx), logger: quietLogger });
 }
 
 export async function injectFault(key: string, fault: Record<string, unknown>): Promise<void> {

@@ -2,9 +2,8 @@ import { replayDeadLetters } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { Logger, runOnce } from "graphile-worker";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTaskList } from "../catalog.ts";
-import type { StripeOptions } from "../context.ts";
 import { testContext } from "../testing.ts";
 
 let t: TestDatabase;
@@ -24,12 +23,8 @@ beforeEach(async () => {
 const quiet = new Logger(() => () => {});
 
 /** Runs every due job once with the real catalog, as a worker would. */
-async function work(stripe?: StripeOptions) {
-  await runOnce({
-    connectionString: t.url,
-    taskList: createTaskList({ ...testContext(t.db), ...(stripe ? { stripe } : {}) }),
-    logger: quiet,
-  });
+async function work() {
+  await runOnce({ connectionString: t.url, taskList: createTaskList(testContext(t.db)), logger: quiet });
 }
 
 async function enqueue(task: string, payload: object = {}) {
@@ -145,27 +140,41 @@ describe("a task defined through the wrapper", () => {
   });
 
   it("sends a permanent failure straight to the dead letters, and a replay from the admin runs it as replay", async () => {
-    const stripeBaseUrl = `${inject("sandboxUrl")}/stripe`;
-    await enqueue("stripe.syncSubscriptions", { trigger: "schedule" });
-    await work({ secretKey: "sk_test_revoked_key", baseUrl: stripeBaseUrl });
-    expect(await runs("stripe.syncSubscriptions")).toEqual([
+    // A plan misconfigured by hand: one user's credits overflow what a grant can hold.
+    await t.db
+      .insertInto("subscriptions")
+      .values([
+        { user_ref: "ada", plan: "pro", monthly_credits: 2_000_000_000 },
+        { user_ref: "ada", plan: "addon", monthly_credits: 2_000_000_000 },
+      ])
+      .execute();
+    await enqueue("credits.grant");
+    await work();
+    expect(await runs("credits.grant")).toEqual([
       { trigger: "schedule", attempt: 1, status: "failed", error_class: "permanent", dead_letter_id: null },
     ]);
-    expect(await queued("stripe.syncSubscriptions")).toEqual([]);
+    expect(await queued("credits.grant")).toEqual([]);
     const [letter] = await t.db.selectFrom("dead_letters").selectAll().execute();
-    expect(letter).toMatchObject({ task: "stripe.syncSubscriptions", error_class: "permanent", attempts: 1 });
+    expect(letter).toMatchObject({ task: "credits.grant", error_class: "permanent", attempts: 1 });
     expect(letter?.next_auto_retry_at).toBeNull();
 
-    // The operator fixes the key and presses Replay (the admin's deadLetters.replay).
+    // The operator fixes the plan and presses Replay (the admin's deadLetters.replay).
+    await t.db
+      .updateTable("subscriptions")
+      .set({ monthly_credits: 100 })
+      .where("plan", "=", "addon")
+      .execute();
+    await t.db.updateTable("subscriptions").set({ monthly_credits: 500 }).where("plan", "=", "pro").execute();
     expect(await replayDeadLetters(t.db, { ids: [letter!.id] }, "operator")).toEqual([letter!.id]);
-    await work({ secretKey: "sk_test_fixed_key", baseUrl: stripeBaseUrl });
-    expect((await runs("stripe.syncSubscriptions")).at(-1)).toEqual({
+    await work();
+    expect((await runs("credits.grant")).at(-1)).toEqual({
       trigger: "replay",
       attempt: 1,
       status: "succeeded",
       error_class: null,
       dead_letter_id: letter!.id,
     });
+    expect(await balances()).toEqual([["ada", 600]]);
     const after = await t.db
       .selectFrom("dead_letters")
       .select("status")

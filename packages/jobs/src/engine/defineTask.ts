@@ -20,8 +20,8 @@ import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { TaskContext } from "../context.ts";
 
-/** What a task's work may use: the database, and the Stripe account for the subscription sync. */
-export type TaskServices = Pick<TaskContext, "db" | "stripe">;
+/** What a task's work may use. */
+export type TaskServices = Pick<TaskContext, "db">;
 
 export interface TaskIO extends TaskServices {
   /** Aborted when the task's time is up or the worker shuts down. */
@@ -240,6 +240,16 @@ function classifyTaskError(definition: TaskDefinition, error: unknown): "transie
   const byTask = definition.classify?.(error);
   if (byTask) return byTask;
   if (error instanceof ProviderError) return error.kind;
-  if (error instanceof SecretKeyError) return "permanent";
+  if (error instanceof SecretKeyError || isDataError(error)) return "permanent";
   return "transient";
+}
+
+/**
+ * Postgres' data exceptions (class 22: a value out of range, bad input) and integrity violations
+ * (class 23): the same statement over the same data fails the same way, so retrying is pointless
+ * until someone fixes the data, and then replays the dead letter.
+ */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code);
 }

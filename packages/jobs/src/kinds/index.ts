@@ -1,2 +1,3 @@
 /** Every sync kind, registered by importing its module. Adding a kind adds one line here. */
 import "./llmCosts.ts";
+import "./stripeSubscriptions.ts";

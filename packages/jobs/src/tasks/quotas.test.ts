@@ -2,8 +2,8 @@ import { getQuotaStatus, upsertQuotaAccount } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { applyStripeConfiguration, STRIPE_ACCOUNT_TARGET_ID } from "../kinds/stripeSubscriptions.ts";
 import { runDueJobs } from "../testing.ts";
-import { runStripeSync } from "./quotas.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -34,7 +34,20 @@ async function sandboxSubscriptions(key: string) {
   }
 }
 
-describe("stripe.syncSubscriptions", () => {
+/** "Sync now" on the Stripe account's target, run by a worker started with `secretKey` (or none). */
+async function syncStripe(secretKey: string | undefined) {
+  await applyStripeConfiguration(t.db, secretKey !== undefined);
+  await sql`select synchub.request_target_sync(${STRIPE_ACCOUNT_TARGET_ID}::uuid, 'manual')`.execute(t.db);
+  await runDueJobs(t.db, t.url, {}, secretKey ? { secretKey, baseUrl: stripeBaseUrl } : undefined);
+  return t.db
+    .selectFrom("runs")
+    .select(["task", "kind", "status", "rows_fetched", "rows_updated", "error_class", "notice"])
+    .where("target_id", "=", STRIPE_ACCOUNT_TARGET_ID)
+    .orderBy("id")
+    .execute();
+}
+
+describe("the stripe.subscriptions kind", () => {
   it("pages through every subscription and copies each status onto its user's quota account", async () => {
     const key = "sk_test_quota_sync_1";
     const expected = await sandboxSubscriptions(key);
@@ -44,16 +57,18 @@ describe("stripe.syncSubscriptions", () => {
       await upsertQuotaAccount(t.db, { userRef, planId: "pro" });
     }
 
-    const results = await runStripeSync(t.db, {
-      trigger: "manual",
-      stripe: { secretKey: key, baseUrl: stripeBaseUrl },
-    });
-    expect(results).toEqual({
-      subscriptions: expected.length,
-      withoutUserRef: 0,
-      matched: 3,
-      unmatched: expected.length - 3,
-    });
+    const runs = await syncStripe(key);
+    expect(runs).toEqual([
+      {
+        task: "sync.target",
+        kind: "stripe.subscriptions",
+        status: "succeeded",
+        rows_fetched: expected.length,
+        rows_updated: 3,
+        error_class: null,
+        notice: null,
+      },
+    ]);
     for (const sub of [expected[0]!, expected[49]!, last]) {
       const status = await getQuotaStatus(t.db, sub.metadata.user_ref);
       expect(status?.subscription).toMatchObject({ id: sub.id, rawStatus: sub.status });
@@ -61,8 +76,6 @@ describe("stripe.syncSubscriptions", () => {
       expect(status?.subscription.syncedAt).toBeInstanceOf(Date);
     }
     expect((await getQuotaStatus(t.db, "user_9999"))?.subscription.status).toBeNull();
-    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
-    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
   });
 
   it("stores a status Stripe added later as unknown with the raw value, and the period end from the items", async () => {
@@ -81,11 +94,8 @@ describe("stripe.syncSubscriptions", () => {
     for (const userRef of ["user_0001", "user_0013"])
       await upsertQuotaAccount(t.db, { userRef, planId: "pro" });
 
-    const results = await runStripeSync(t.db, {
-      trigger: "manual",
-      stripe: { secretKey: key, baseUrl: stripeBaseUrl },
-    });
-    expect(results?.matched).toBe(2);
+    const runs = await syncStripe(key);
+    expect(runs.map((run) => [run.status, run.rows_updated])).toEqual([["succeeded", 2]]);
 
     const periodEnd = (sub: typeof future) =>
       new Date(Math.min(...sub.items.data.map((item) => item.current_period_end)) * 1000);
@@ -101,26 +111,34 @@ describe("stripe.syncSubscriptions", () => {
       rawStatus: ordinary.status,
       currentPeriodEnd: periodEnd(ordinary),
     });
-    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
-    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "succeeded" }]);
   });
 
-  it("records a failed run and changes nothing when Stripe rejects the key", async () => {
+  it("records a permanent failure, dead-letters it and changes nothing when Stripe rejects the key", async () => {
     await upsertQuotaAccount(t.db, { userRef: "user_0001", planId: "pro" });
-    await expect(
-      runStripeSync(t.db, {
-        trigger: "manual",
-        stripe: { secretKey: "sk_test_revoked_key", baseUrl: stripeBaseUrl },
-      }),
-    ).rejects.toThrow(/Stripe rejected the secret key/);
+    const runs = await syncStripe("sk_test_revoked_key");
+    expect(runs.map((run) => [run.status, run.error_class])).toEqual([["failed", "permanent"]]);
     expect((await getQuotaStatus(t.db, "user_0001"))?.subscription.status).toBeNull();
-    const runs = await t.db.selectFrom("runs").select(["task", "status"]).execute();
-    expect(runs).toEqual([{ task: "stripe.syncSubscriptions", status: "failed" }]);
+    const [letter] = await t.db
+      .selectFrom("dead_letters")
+      .select(["task", "error"])
+      .where("target_id", "=", STRIPE_ACCOUNT_TARGET_ID)
+      .execute();
+    expect(letter?.task).toBe("sync.target");
+    expect(letter?.error).toMatch(/Stripe rejected the secret key/);
+    expect(letter?.error).not.toContain("sk_test_revoked_key");
   });
 
-  it("does nothing without a Stripe key", async () => {
-    expect(await runStripeSync(t.db, { trigger: "schedule", stripe: undefined })).toBeNull();
-    expect(await t.db.selectFrom("runs").selectAll().execute()).toEqual([]);
+  it("is paused, saying why, where no worker has a Stripe key, and resumed by one that has", async () => {
+    expect(await syncStripe(undefined)).toEqual([]);
+    const target = () =>
+      t.db
+        .selectFrom("sync_targets")
+        .select(["status", "paused_reason"])
+        .where("id", "=", STRIPE_ACCOUNT_TARGET_ID)
+        .executeTakeFirstOrThrow();
+    expect(await target()).toEqual({ status: "paused", paused_reason: "STRIPE_SECRET_KEY is not set" });
+    await applyStripeConfiguration(t.db, true);
+    expect(await target()).toEqual({ status: "active", paused_reason: null });
   });
 });
 

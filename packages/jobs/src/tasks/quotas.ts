@@ -1,19 +1,11 @@
 /**
- * S5 quotas: the daily and monthly counter resets and the hourly Stripe subscription sync, as
- * defined tasks (each execution is a job_runs row, which also feeds the queue statistics).
+ * S5 quotas: the daily and monthly counter resets, as defined tasks (each execution is a run row,
+ * which also feeds the queue statistics). The hourly Stripe subscription sync is a sync kind:
+ * kinds/stripeSubscriptions.ts.
  */
-import { createStripeClient } from "@synchub/connectors/stripe";
-import {
-  applySubscriptionStates,
-  type Database,
-  type JobRunTrigger,
-  resetDailyQuotas,
-  resetMonthlyQuotas,
-  type SubscriptionState,
-} from "@synchub/db";
+import { type Database, type JobRunTrigger, resetDailyQuotas, resetMonthlyQuotas } from "@synchub/db";
 import { defaultRetryPolicy } from "@synchub/domain";
 import { z } from "zod";
-import type { StripeOptions } from "../context.ts";
 import { defineTask, executeTask } from "../engine/defineTask.ts";
 
 /** Payload of the quota resets; `now` lets an operator re-run a past day. */
@@ -42,43 +34,6 @@ export const quotaResetMonthlyTask = defineTask({
   }),
 });
 
-export interface StripeSyncResults {
-  subscriptions: number;
-  /** Subscriptions without metadata.user_ref, which name no account. */
-  withoutUserRef: number;
-  matched: number;
-  unmatched: number;
-}
-
-/**
- * Reads every subscription from Stripe, then writes the statuses in one statement, so a failed
- * listing changes nothing. A rejected key is permanent (dead letter); 5xx and timeouts retry.
- */
-export const stripeSyncTask = defineTask({
-  id: "stripe.syncSubscriptions",
-  payload: z.object({}),
-  timeoutMs: 5 * 60_000,
-  retry: defaultRetryPolicy,
-  async run(_payload, io): Promise<StripeSyncResults | { skipped: string }> {
-    const stripe = io.stripe;
-    if (!stripe) return { skipped: "STRIPE_SECRET_KEY is not set: nothing to sync" };
-    const client = createStripeClient({
-      secretKey: stripe.secretKey,
-      ...(stripe.baseUrl === undefined ? {} : { baseUrl: stripe.baseUrl }),
-    });
-    const states: SubscriptionState[] = [];
-    let subscriptions = 0;
-    for await (const page of client.subscriptionPages({ signal: io.signal })) {
-      subscriptions += page.length;
-      for (const s of page) {
-        if (s.userRef !== null) states.push({ ...s, userRef: s.userRef });
-      }
-    }
-    const applied = await applySubscriptionStates(io.db, states);
-    return { subscriptions, withoutUserRef: subscriptions - states.length, ...applied };
-  },
-});
-
 /** Runs the daily reset once in the caller's process (tests, scripts); throws when it fails. */
 export function runQuotaResetDaily(db: Database, options: { trigger: JobRunTrigger; now?: Date }) {
   return once(quotaResetDailyTask, db, options, { now: options.now?.toISOString() });
@@ -89,25 +44,13 @@ export function runQuotaResetMonthly(db: Database, options: { trigger: JobRunTri
   return once(quotaResetMonthlyTask, db, options, { now: options.now?.toISOString() });
 }
 
-/**
- * Runs the Stripe sync once in the caller's process; null without Stripe options (nothing to
- * sync, no run row); throws when it fails, after recording the failed run.
- */
-export async function runStripeSync(
-  db: Database,
-  options: { trigger: JobRunTrigger; stripe: StripeOptions | undefined; signal?: AbortSignal },
-): Promise<StripeSyncResults | null> {
-  if (!options.stripe) return null;
-  return (await once(stripeSyncTask, db, options, {})) as StripeSyncResults;
-}
-
 async function once<R extends object>(
   task: Parameters<typeof executeTask<z.ZodType, R>>[0],
   db: Database,
-  options: { trigger: JobRunTrigger; stripe?: StripeOptions | undefined; signal?: AbortSignal },
+  options: { trigger: JobRunTrigger; signal?: AbortSignal },
   payload: object,
 ): Promise<R> {
-  const run = await executeTask(task, { db, stripe: options.stripe }, payload, {
+  const run = await executeTask(task, { db }, payload, {
     trigger: options.trigger,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -24,7 +24,13 @@ describe("sync.tick", () => {
     });
     // Forget the first-sync jobs the inserts queued; make three connections due, one not.
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
-    await sql`update synchub.sync_targets set next_sync_at = now() - interval '1 minute'`.execute(t.db);
+    // Every other target (the Stripe account's) is not due in this test.
+    await sql`update synchub.sync_targets set next_sync_at = now() + interval '1 hour' where kind <> 'llm.costs'`.execute(
+      t.db,
+    );
+    await sql`update synchub.sync_targets set next_sync_at = now() - interval '1 minute' where kind = 'llm.costs'`.execute(
+      t.db,
+    );
     await sql`update synchub.sync_targets set next_sync_at = now() + interval '5 minutes' where id = ${notDue}`.execute(
       t.db,
     );
