@@ -133,8 +133,9 @@ export async function engineOverhead(server: BenchServer) {
     figure: `${synchub.rate.toFixed(0)} sync.target jobs/s`,
     reference: `${bare.rate.toFixed(0)} bare graphile-worker no-op jobs/s`,
     ratio,
-    target: "ratio >= 0.5",
-    ok: ratio >= 0.5,
+    // Information with a floor (issue 14): simplicity wins over anything above it.
+    target: "ratio >= 0.35",
+    ok: ratio >= 0.35,
     detail: `${JOBS} jobs, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds each; pair ratios ${pairRatios.map((r) => r.toFixed(2)).join("/")}, CPU ratio ${cpuRatio.toFixed(2)}; synchub ${synchub.rates} (${synchub.cpu}), bare ${bare.rates} (${bare.cpu})`,
   };
 }

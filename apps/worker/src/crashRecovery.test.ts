@@ -81,6 +81,7 @@ describe("a worker killed mid-sync", () => {
       const run = await t.db
         .selectFrom("runs")
         .select("id")
+        .where("target_id", "=", connectionId)
         .where("status", "=", "running")
         .executeTakeFirst();
       return run ?? undefined;
@@ -99,11 +100,18 @@ describe("a worker killed mid-sync", () => {
         const run = await t.db
           .selectFrom("runs")
           .select("id")
+          .where("target_id", "=", connectionId)
           .where("status", "=", "succeeded")
           .executeTakeFirst();
         return run ?? undefined;
       });
-      const runs = await t.db.selectFrom("runs").selectAll().orderBy("id").execute();
+      // The connection's runs (the workers' ticks have run rows of their own).
+      const runs = await t.db
+        .selectFrom("runs")
+        .selectAll()
+        .where("target_id", "=", connectionId)
+        .orderBy("id")
+        .execute();
       expect(runs.map((run) => run.status)).toEqual(["failed", "succeeded"]);
       expect(runs[0]!.error).toMatch(/stopped \(no heartbeat\)/);
       const rows = await listCostRows(t.db, connection.id);

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { type Database, queryPrepared } from "../client.ts";
 import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -143,11 +144,23 @@ export async function requestSync(
   return String(rows[0]!.job_id);
 }
 
-/** What the llm.costs kind needs to sync a connection, sealed credentials included (never for the API). */
-export function findConnectionForSync(db: Executor, id: string) {
-  return db
-    .selectFrom("connections")
-    .select(["id", "provider", "base_url", "credentials_encrypted"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+/**
+ * What the llm.costs kind needs to sync a connection, sealed credentials included (never for the
+ * API). A named statement, since every sync of a connection sends it.
+ */
+export async function findConnectionForSync(db: Database, id: string) {
+  const [row] = await queryPrepared<{
+    id: string;
+    provider: string;
+    base_url: string | null;
+    credentials_encrypted: string;
+  }>(
+    db,
+    {
+      name: "synchub_connection_for_sync",
+      text: "select id, provider, base_url, credentials_encrypted from synchub.connections where id = $1::uuid",
+    },
+    [id],
+  );
+  return row;
 }

@@ -1,12 +1,11 @@
 /**
- * Opening and closing a target's sync, one plain statement per step, each in its own short
- * transaction: claim the target and a slot of its pool, insert the run; later close the run,
- * write the target's new state and free both claims. Written for a reader, not for the last
- * instruction (the hot path's old group-committed functions are gone with migration 0017).
+ * Opening and closing a target's sync, each one round trip to a plain SQL function (migration
+ * 0019): claim the target and a slot of its pool, insert the run; later close the run, write the
+ * target's new state and free both claims. Failures and deferrals close their run from the loop.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { type Database, queryPrepared } from "../client.ts";
 import type { DB } from "../generated.ts";
-import { resolveDeadLetter } from "./deadLetters.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -46,109 +45,43 @@ export interface BeginSyncInput {
   ttlMs: number;
 }
 
-export async function beginSync(db: Kysely<DB>, input: BeginSyncInput): Promise<BeginOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const target = await trx
-      .selectFrom("sync_targets as t")
-      .innerJoin("pools as p", "p.name", "t.pool")
-      .select([
-        "t.id",
-        "t.kind",
-        "t.subject_id",
-        "t.pool",
-        "t.interval_ms",
-        "t.status",
-        "t.sync_status as previous_sync_status",
-        "t.last_synced_at",
-        "t.consecutive_failures",
-        "t.auth_failures",
-        "t.pacing_min_interval_ms",
-        "t.pacing_hourly_cap",
-        "t.claimed_by",
-        "t.claimed_until",
-        "p.min_interval_ms as pool_min_interval_ms",
-        "p.hourly_cap as pool_hourly_cap",
-        "p.max_concurrency as pool_max_concurrency",
-      ])
-      .where("t.id", "=", input.targetId)
-      .forUpdate("t")
-      .executeTakeFirst();
-    if (!target) return { outcome: "missing" };
-    if (target.status !== "active") return { outcome: "paused" };
-    const busy = { outcome: "busy", poolIntervalMs: target.pool_min_interval_ms } as const;
-    if (target.claimed_by !== null && target.claimed_until !== null && target.claimed_until > new Date()) {
-      return busy;
-    }
-    const claimedUntil = sql<Date>`now() + ${input.ttlMs} * interval '1 millisecond'`;
+// Named statements: parsed and planned once per connection, since every sync sends them.
+const BEGIN = {
+  name: "synchub_begin_sync",
+  text: "select * from synchub.begin_sync($1::uuid, $2, $3, $4, $5::int, $6, $7::int)",
+};
+const COMPLETE = {
+  name: "synchub_complete_sync",
+  text: "select synchub.complete_sync($1::bigint, $2::uuid, $3, $4, $5::int, $6::timestamptz, $7::timestamptz, $8::bigint)",
+};
 
-    const slot = await claimPoolSlot(
-      trx,
-      target.pool,
-      target.pool_max_concurrency,
-      input.holder,
-      claimedUntil,
-    );
-    if (slot === null) return busy;
+type BeginRow = Omit<ClaimedTarget, "id"> & {
+  outcome: "started" | "missing" | "paused" | "busy";
+  run_id: string | null;
+  slot: number | null;
+};
 
-    await trx
-      .updateTable("sync_targets")
-      .set({
-        claimed_by: input.holder,
-        claimed_until: claimedUntil,
-        sync_status: "running",
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", target.id)
-      .execute();
-    const run = await trx
-      .insertInto("runs")
-      .values({
-        task: input.task,
-        kind: target.kind,
-        target_id: target.id,
-        trigger: input.trigger,
-        attempt: input.attempt,
-        job_id: input.jobId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const { status: _status, claimed_by: _by, claimed_until: _until, ...claimed } = target;
-    return { outcome: "started", runId: String(run.id), slot, target: claimed };
-  });
-}
-
-/**
- * One free slot of the pool (numbered rows taken with skip locked, so concurrent syncs never wait
- * on each other), or null when all `maxConcurrency` are held. Slots are created on first use and
- * when an operator raises the pool's concurrency.
- */
-async function claimPoolSlot(
-  trx: Transaction<DB>,
-  pool: string,
-  maxConcurrency: number,
-  holder: string,
-  claimedUntil: ReturnType<typeof sql<Date>>,
-): Promise<number | null> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const { rows } = await sql<{ slot: number }>`
-      update synchub.pool_slots s set claimed_by = ${holder}, claimed_until = ${claimedUntil}
-      where (s.pool, s.slot) = (
-        select f.pool, f.slot from synchub.pool_slots f
-        where f.pool = ${pool} and f.slot < ${maxConcurrency}
-          and (f.claimed_by is null or f.claimed_until < now())
-        order by f.slot
-        limit 1
-        for update skip locked
-      )
-      returning s.slot`.execute(trx);
-    if (rows[0]) return rows[0].slot;
-    const { numAffectedRows } = await sql`
-      insert into synchub.pool_slots (pool, slot)
-      select ${pool}, n from generate_series(0, ${maxConcurrency} - 1) as n
-      on conflict do nothing`.execute(trx);
-    if (!numAffectedRows) return null;
-  }
-  return null;
+/** Claims the target and a pool slot and opens the run (synchub.begin_sync). */
+export async function beginSync(db: Database, input: BeginSyncInput): Promise<BeginOutcome> {
+  const [row] = await queryPrepared<BeginRow>(db, BEGIN, [
+    input.targetId,
+    input.holder,
+    input.jobId,
+    input.task,
+    input.attempt,
+    input.trigger,
+    Math.round(input.ttlMs),
+  ]);
+  if (!row) return { outcome: "missing" };
+  if (row.outcome === "missing" || row.outcome === "paused") return { outcome: row.outcome };
+  if (row.outcome === "busy") return { outcome: "busy", poolIntervalMs: row.pool_min_interval_ms ?? 1_000 };
+  const { outcome: _outcome, run_id, slot, ...target } = row;
+  return {
+    outcome: "started",
+    runId: String(run_id),
+    slot: slot!,
+    target: { ...target, id: input.targetId },
+  };
 }
 
 export interface CompleteSyncInput {
@@ -162,43 +95,18 @@ export interface CompleteSyncInput {
   deadLetterId: number | null;
 }
 
-/** Closes a successful sync: the run, the target's new state, both claims, a replayed dead letter. */
-export async function completeSync(db: Kysely<DB>, input: CompleteSyncInput): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("runs")
-      .set({
-        status: "succeeded",
-        finished_at: sql`now()`,
-        duration_ms: sql`(extract(epoch from now() - started_at) * 1000)::integer`,
-      })
-      .where("id", "=", input.runId)
-      .execute();
-    await trx
-      .updateTable("sync_targets")
-      .set({
-        sync_status: "ok",
-        sync_error: null,
-        sync_error_class: null,
-        consecutive_failures: 0,
-        auth_failures: 0,
-        last_synced_at: input.startedAt,
-        next_sync_at: input.nextSyncAt,
-        claimed_by: null,
-        claimed_until: null,
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", input.targetId)
-      .execute();
-    await trx
-      .updateTable("pool_slots")
-      .set({ claimed_by: null, claimed_until: null })
-      .where("pool", "=", input.pool)
-      .where("slot", "=", input.slot)
-      .where("claimed_by", "=", input.holder)
-      .execute();
-    if (input.deadLetterId !== null) await resolveDeadLetter(trx, input.deadLetterId);
-  });
+/** Closes a successful sync (synchub.complete_sync): the run, the target, both claims, a replayed letter. */
+export async function completeSync(db: Database, input: CompleteSyncInput): Promise<void> {
+  await queryPrepared(db, COMPLETE, [
+    input.runId,
+    input.targetId,
+    input.holder,
+    input.pool,
+    input.slot,
+    input.startedAt,
+    input.nextSyncAt,
+    input.deadLetterId,
+  ]);
 }
 
 /** Frees a job's claims on its target and pool slot (deferrals, failures, a sync that broke). */
