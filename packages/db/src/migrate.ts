@@ -32,7 +32,12 @@ export interface MigrateResult {
  * into it), then db/migrations in order. Postgres DDL is transactional, so Kysely runs the
  * pending migrations in one transaction and a failing file leaves nothing half-applied.
  */
-export async function migrateToLatest(db: Database, connectionString: string): Promise<MigrateResult> {
+export async function migrateToLatest(
+  db: Database,
+  connectionString: string,
+  /** Stop after this migration (its name without .sql), e.g. to test a later one's data carry-over. (Default: the last) */
+  upTo?: string,
+): Promise<MigrateResult> {
   await runMigrations({ connectionString, logger: silentLogger });
   const migrator = new Migrator({
     db,
@@ -41,7 +46,7 @@ export async function migrateToLatest(db: Database, connectionString: string): P
     migrationTableName: "synchub_migrations",
     migrationLockTableName: "synchub_migrations_lock",
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === "Error");
     throw new Error(
