@@ -6,6 +6,15 @@ import { hrefFor, navigate } from "../router.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type Run, useTRPC } from "../trpc.ts";
 
 type RunStatus = "running" | "succeeded" | "failed";
+type RunScope = "work" | "syncs" | "jobs" | "ticks" | "all";
+
+const scopes: { value: RunScope; label: string }[] = [
+  { value: "work", label: "Syncs and jobs" },
+  { value: "syncs", label: "Syncs" },
+  { value: "jobs", label: "Business jobs" },
+  { value: "ticks", label: "Scheduler ticks" },
+  { value: "all", label: "Everything" },
+];
 
 export function runDuration(run: Pick<Run, "started_at" | "finished_at">, now: number): string {
   return duration((run.finished_at?.getTime() ?? now) - run.started_at.getTime());
@@ -15,11 +24,14 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
   const trpc = useTRPC();
   const now = useNow(1_000);
   const [status, setStatus] = useState<RunStatus | "">("");
+  const [scope, setScope] = useState<RunScope>("work");
   const statusId = useId();
+  const scopeId = useId();
 
   const runs = useQuery({
     ...trpc.runs.list.queryOptions({
       limit: 200,
+      scope,
       ...(status ? { status } : {}),
       ...(connectionId ? { connectionId } : {}),
     }),
@@ -37,9 +49,19 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
       <PageHeader
         id="runs-heading"
         title="Runs"
-        subtitle="Every sync execution, newest first. Running syncs update live."
+        subtitle="Every execution of every task, newest first: syncs of each connection and business jobs (credits, quotas). Running ones update live."
       />
       <div className="toolbar">
+        <div className="field">
+          <label htmlFor={scopeId}>Work</label>
+          <select id={scopeId} value={scope} onChange={(event) => setScope(event.target.value as RunScope)}>
+            {scopes.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field">
           <label htmlFor={statusId}>Run status</label>
           <select
@@ -81,7 +103,7 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
               <tr>
                 <th scope="col">Run</th>
                 <th scope="col">Started</th>
-                <th scope="col">Connection</th>
+                <th scope="col">Connection or task</th>
                 <th scope="col">Trigger</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">

@@ -10,6 +10,8 @@ export const runsRouter = router({
         .object({
           connectionId: z.uuid().optional(),
           status: z.enum(["running", "succeeded", "failed", "deferred"]).optional(),
+          /** (Default: "work", every run but the scheduler's ticks) */
+          scope: z.enum(["work", "syncs", "jobs", "ticks", "all"]).optional(),
           limit: z.number().int().min(1).max(500).optional(),
         })
         .optional(),

@@ -8,6 +8,11 @@ export interface RunFilter {
   connectionId?: string;
   /** One task's runs: "sync.target", "credits.grant", ... */
   task?: string;
+  /**
+   * Which work: target syncs, business jobs, the scheduler's own ticks (two a minute), or all
+   * but those ticks. (Default: "work", everything but the ticks)
+   */
+  scope?: "work" | "syncs" | "jobs" | "ticks" | "all";
   status?: "running" | "succeeded" | "failed" | "deferred";
   limit?: number;
 }
@@ -33,6 +38,9 @@ function runsWithSubjects(db: Executor) {
     ]);
 }
 
+/** Tasks that only keep the scheduler going; their runs would crowd the history. */
+export const SCHEDULER_TICKS = ["schedules.tick", "sync.tick"] as const;
+
 export function listRuns(db: Executor, filter: RunFilter = {}) {
   let query = runsWithSubjects(db)
     .orderBy("runs.started_at", "desc")
@@ -40,6 +48,21 @@ export function listRuns(db: Executor, filter: RunFilter = {}) {
     .limit(filter.limit ?? 100);
   if (filter.connectionId) query = query.where("runs.target_id", "=", filter.connectionId);
   if (filter.task) query = query.where("runs.task", "=", filter.task);
+  const ticks = [...SCHEDULER_TICKS];
+  switch (filter.scope ?? "work") {
+    case "work":
+      query = query.where("runs.task", "not in", ticks);
+      break;
+    case "syncs":
+      query = query.where("runs.target_id", "is not", null);
+      break;
+    case "jobs":
+      query = query.where("runs.target_id", "is", null).where("runs.task", "not in", ticks);
+      break;
+    case "ticks":
+      query = query.where("runs.task", "in", ticks);
+      break;
+  }
   if (filter.status) query = query.where("runs.status", "=", filter.status);
   return query.execute();
 }
