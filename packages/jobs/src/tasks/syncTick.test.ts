@@ -52,6 +52,32 @@ describe("sync.tick", () => {
     expect(free.next_sync_at.getTime() - Date.now()).toBeGreaterThan(tierIntervalMs.free - 60_000);
   });
 
+  it("spreads a burst over ticks: each enqueues at most its batch, highest priority first, in one add_jobs call", async () => {
+    await sql`delete from graphile_worker._private_jobs`.execute(t.db);
+    await sql`update synchub.sync_targets set next_sync_at = now() + interval '1 hour'`.execute(t.db);
+    const { id: free } = await insertTenant(t.db, "free");
+    const { id: enterprise } = await insertTenant(t.db, "enterprise");
+    // 30 free and 10 enterprise targets due at once, set-based like a real burst.
+    await sql`
+      insert into synchub.connections (tenant_id, provider, name, base_url, credentials_encrypted)
+      select case when n <= 30 then ${free}::uuid else ${enterprise}::uuid end, 'openai', 'burst ' || n, null, 'v2.x.y.z'
+      from generate_series(1, 40) as n`.execute(t.db);
+    await sql`delete from graphile_worker._private_jobs`.execute(t.db);
+    await sql`update synchub.sync_targets s set next_sync_at = now() - interval '1 minute'
+      from synchub.connections c where c.id = s.subject_id and c.name like 'burst %'`.execute(t.db);
+
+    expect(await enqueueDueSyncs(testContext(t.db), 25)).toBe(25);
+    const first = await sql<{ priority: number; n: number }>`
+      select priority, count(*)::int as n from graphile_worker.jobs group by 1 order by 1`.execute(t.db);
+    // The ten enterprise targets first, then fifteen of the free ones.
+    expect(first.rows).toEqual([
+      { priority: 10, n: 10 },
+      { priority: 30, n: 15 },
+    ]);
+    expect(await enqueueDueSyncs(testContext(t.db), 25)).toBe(15);
+    expect(await enqueueDueSyncs(testContext(t.db), 25)).toBe(0);
+  });
+
   it("uses the same tier intervals in SQL as in the domain package", async () => {
     for (const tier of tiers) {
       const { rows } = await sql<{ ms: number }>`
