@@ -48,6 +48,15 @@ async function login(password: string) {
   });
 }
 
+/** A live worker's heartbeat, as apps/worker writes it. */
+async function beat() {
+  await t.db
+    .insertInto("worker_heartbeats")
+    .values({ process_id: "test-worker", worker_ids: ["w1"], hostname: "test", pid: 1 })
+    .onConflict((oc) => oc.column("process_id").doUpdateSet({ last_seen_at: new Date() }))
+    .execute();
+}
+
 describe("HTTP server", () => {
   it("answers /healthz when the database is reachable", async () => {
     const response = await fetch(`${server.url}/healthz`);
@@ -84,6 +93,7 @@ describe("HTTP server", () => {
   });
 
   it("reports sync health Critical with 503 until a provider's first success, then Healthy", async () => {
+    await beat();
     const before = await fetch(`${server.url}/health/sync`);
     expect(before.status).toBe(503);
     const report = (await before.json()) as {
@@ -150,5 +160,74 @@ describe("HTTP server", () => {
     });
     const after = await fetch(`${server.url}/trpc/connections.list`, { headers: { cookie } });
     expect(after.status).toBe(401);
+  });
+
+  it("says Warning, naming the target, when a revoked key paused a connection and left a permanent dead letter", async () => {
+    await beat();
+    const tenant = await t.db
+      .insertInto("tenants")
+      .values({ name: "Initech", tier: "pro" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const revoked = await t.db
+      .insertInto("connections")
+      .values({
+        tenant_id: tenant.id,
+        provider: "anthropic",
+        name: "legacy",
+        base_url: null,
+        credentials_encrypted: "v2.x.y.z",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // What three authentication failures in a row leave behind (runTarget's pause).
+    await t.db
+      .updateTable("sync_targets")
+      .set({
+        status: "paused",
+        paused_reason: "Paused after 3 authentication failures in a row",
+        auth_failures: 3,
+        sync_status: "failed",
+      })
+      .where("id", "=", revoked.id)
+      .execute();
+    await t.db
+      .insertInto("dead_letters")
+      .values({
+        task: "sync.target",
+        payload: JSON.stringify({ targetId: revoked.id }),
+        target_id: revoked.id,
+        error_class: "permanent",
+        error: "Anthropic rejected the admin key (401)",
+        fingerprint: "0123456789abcdef",
+        attempts: 1,
+      })
+      .execute();
+    const response = await fetch(`${server.url}/health/sync`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as {
+      status: string;
+      providers: { provider: string; status: string; reason: string; needsAttention: string[] }[];
+    };
+    expect(report.status).toBe("Warning");
+    expect(report.providers.find((p) => p.provider === "anthropic")).toMatchObject({
+      status: "Warning",
+      reason: "1 paused after authentication failures; 1 open permanent dead letter(s)",
+      needsAttention: [revoked.id],
+    });
+  });
+
+  it("is Critical with 503 when no worker is alive, whatever the syncs say", async () => {
+    await t.db
+      .updateTable("worker_heartbeats")
+      .set({ last_seen_at: new Date(Date.now() - 5 * 60_000) })
+      .execute();
+    const response = await fetch(`${server.url}/health/sync`);
+    expect(response.status).toBe(503);
+    const report = (await response.json()) as { status: string; workers: { status: string; reason: string } };
+    expect(report.workers).toMatchObject({
+      status: "Critical",
+      reason: expect.stringMatching(/^no worker alive: the last heartbeat was 30\d s ago$/),
+    });
   });
 });

@@ -13,6 +13,14 @@ export interface ProviderSyncHealth {
   lastSuccessAt: Date | null;
   runsLastHour: number;
   failedRunsLastHour: number;
+  /** Active targets whose last sync failed. */
+  failingTargets: number;
+  /** Targets paused after repeated authentication failures. */
+  authPausedTargets: number;
+  /** Open dead letters of a permanent failure of this pool's targets. */
+  permanentDeadLetters: number;
+  /** The first few targets needing a person (paused by the engine, failing, or dead-lettered). */
+  needsAttention: string[];
 }
 
 export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHealth[]> {
@@ -24,6 +32,10 @@ export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHeal
     last_success_at: Date | null;
     runs_last_hour: number;
     failed_last_hour: number;
+    failing: number;
+    auth_paused: number;
+    permanent_dead_letters: number;
+    needs_attention: string[] | null;
   }>`
     select s.pool as provider,
       count(*) filter (where s.status = 'active')::int as active,
@@ -39,7 +51,15 @@ export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHeal
           and r.status in ('succeeded', 'failed'))::int as runs_last_hour,
       (select count(*) from synchub.runs r join synchub.sync_targets rs on rs.id = r.target_id
         where rs.pool = s.pool and r.started_at > now() - interval '1 hour'
-          and r.status = 'failed')::int as failed_last_hour
+          and r.status = 'failed')::int as failed_last_hour,
+      count(*) filter (where s.status = 'active' and s.sync_status = 'failed')::int as failing,
+      -- Paused by the engine, not by a person: the pause names the authentication failures.
+      count(*) filter (where s.status = 'paused' and s.auth_failures > 0)::int as auth_paused,
+      (select count(*) from synchub.dead_letters d join synchub.sync_targets ds on ds.id = d.target_id
+        where ds.pool = s.pool and d.status = 'open' and d.error_class = 'permanent')::int as permanent_dead_letters,
+      (array_agg(s.id::text order by s.updated_at desc) filter (
+        where (s.status = 'active' and s.sync_status = 'failed') or (s.status = 'paused' and s.auth_failures > 0)
+      ))[1:5] as needs_attention
     from synchub.sync_targets s
     group by s.pool
     order by s.pool`.execute(db);
@@ -51,7 +71,20 @@ export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHeal
     lastSuccessAt: row.last_success_at,
     runsLastHour: row.runs_last_hour,
     failedRunsLastHour: row.failed_last_hour,
+    failingTargets: row.failing,
+    authPausedTargets: row.auth_paused,
+    permanentDeadLetters: row.permanent_dead_letters,
+    needsAttention: row.needs_attention ?? [],
   }));
+}
+
+/** When the most recent worker heartbeat was written, or null when none ever was. */
+export async function lastWorkerHeartbeat(db: Executor): Promise<Date | null> {
+  const row = await db
+    .selectFrom("worker_heartbeats")
+    .select((eb) => eb.fn.max("last_seen_at").as("at"))
+    .executeTakeFirst();
+  return row?.at ?? null;
 }
 
 /** Everything /metrics reports, read from Postgres so every worker's work is counted. */
