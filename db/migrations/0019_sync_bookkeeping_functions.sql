@@ -75,8 +75,12 @@ begin
     return;
   end if;
 
+  -- The next sync moves one interval out while this one runs, so a tick meanwhile does not
+  -- enqueue it again; the run's outcome then sets the true next time.
   update synchub.sync_targets
-  set claimed_by = p_holder, claimed_until = v_until, sync_status = 'running', updated_at = now()
+  set claimed_by = p_holder, claimed_until = v_until, sync_status = 'running',
+      next_sync_at = greatest(t.next_sync_at, now() + t.interval_ms * interval '1 millisecond'),
+      updated_at = now()
   where id = p_target_id;
   insert into synchub.runs (task, kind, target_id, trigger, attempt, job_id)
   values (p_task, t.kind, p_target_id, p_trigger, p_attempt, p_job_id)
