@@ -112,9 +112,7 @@ export async function insertConnections(
   if (input.status === "paused") {
     // The insert trigger made each connection's target and enqueued its first sync: undo both.
     await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "in", ids).execute();
-    await sql`delete from graphile_worker._private_jobs where key = any(${ids.map((id) => `sync:${id}`)}::text[])`.execute(
-      db,
-    );
+    await sql`select graphile_worker.remove_job('sync:' || id) from unnest(${ids}::uuid[]) as id`.execute(db);
   }
   return ids;
 }

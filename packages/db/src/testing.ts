@@ -80,7 +80,7 @@ export async function insertTestConnection(
     .executeTakeFirstOrThrow();
   if ((options.status ?? "active") === "paused") {
     await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "=", row.id).execute();
-    await sql`delete from graphile_worker._private_jobs where key = ${`sync:${row.id}`}`.execute(db);
+    await sql`select graphile_worker.remove_job(${`sync:${row.id}`})`.execute(db);
   }
   return row.id;
 }

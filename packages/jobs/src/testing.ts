@@ -87,5 +87,5 @@ const quietLogger = new Logger(() => () => {});
 /** Pauses a target and drops its pending job (a connection's first sync, enqueued by its insert). */
 export async function pauseTarget(db: Database, id: string): Promise<void> {
   await db.updateTable("sync_targets").set({ status: "paused" }).where("id", "=", id).execute();
-  await sql`delete from graphile_worker._private_jobs where key = ${`sync:${id}`}`.execute(db);
+  await sql`select graphile_worker.remove_job(${`sync:${id}`})`.execute(db);
 }
