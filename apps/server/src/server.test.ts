@@ -92,16 +92,20 @@ describe("HTTP server", () => {
     expect(body).not.toContain("credentials_encrypted");
   });
 
-  it("reports sync health Critical with 503 until a provider's first success, then Healthy", async () => {
+  it("reports sync health Critical with 503 until a pool's first success, then Healthy", async () => {
     await beat();
     const before = await fetch(`${server.url}/health/sync`);
     expect(before.status).toBe(503);
     const report = (await before.json()) as {
       status: string;
-      providers: { provider: string; reason: string }[];
+      pools: { pool: string; kind: string; reason: string }[];
     };
     expect(report.status).toBe("Critical");
-    expect(report.providers[0]).toMatchObject({ provider: "openai", reason: "no sync has ever succeeded" });
+    expect(report.pools[0]).toMatchObject({
+      pool: "openai",
+      kind: "llm.costs",
+      reason: "no sync has ever succeeded",
+    });
 
     const connection = await t.db.selectFrom("connections").select("id").executeTakeFirstOrThrow();
     await t.db
@@ -113,7 +117,14 @@ describe("HTTP server", () => {
         status: "succeeded",
         started_at: new Date(Date.now() - 2_000),
         finished_at: new Date(),
+        duration_ms: 2_000,
       })
+      .execute();
+    // What complete_sync leaves on the target after a success.
+    await t.db
+      .updateTable("sync_targets")
+      .set({ sync_status: "ok", last_synced_at: new Date(), next_sync_at: new Date(Date.now() + 3_600_000) })
+      .where("id", "=", connection.id)
       .execute();
     const after = await fetch(`${server.url}/health/sync`);
     expect(after.status).toBe(200);
@@ -125,11 +136,17 @@ describe("HTTP server", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const body = await response.text();
+    expect(body).toContain('synchub_sync_runs_total{pool="openai",kind="llm.costs",status="succeeded"} 1');
+    expect(body).toContain('synchub_sync_runs_total{pool="openai",kind="llm.costs",status="failed"} 0');
     expect(body).toContain(
-      'synchub_sync_runs_total{provider="openai",trigger="manual",status="succeeded"} 1',
+      'synchub_sync_run_duration_seconds_bucket{pool="openai",kind="llm.costs",le="5"} 1',
     );
-    expect(body).toMatch(/synchub_sync_run_duration_seconds_bucket\{provider="openai",le="5"\} 1/);
-    expect(body).toMatch(/synchub_last_success_timestamp_seconds\{provider="openai"\} \d+/);
+    expect(body).toContain(
+      'synchub_sync_run_duration_seconds_bucket{pool="openai",kind="llm.costs",le="1"} 0',
+    );
+    expect(body).toMatch(/synchub_sync_last_success_timestamp_seconds\{pool="openai",kind="llm.costs"\} \d+/);
+    expect(body).toContain('synchub_targets{pool="openai",kind="llm.costs",state="healthy"} 1');
+    expect(body).toContain("# TYPE synchub_sync_runs_total counter");
     expect(body).toContain("# TYPE synchub_dead_letters_open gauge");
   });
 
@@ -207,10 +224,10 @@ describe("HTTP server", () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as {
       status: string;
-      providers: { provider: string; status: string; reason: string; needsAttention: string[] }[];
+      pools: { pool: string; kind: string; status: string; reason: string; needsAttention: string[] }[];
     };
     expect(report.status).toBe("Warning");
-    expect(report.providers.find((p) => p.provider === "anthropic")).toMatchObject({
+    expect(report.pools.find((p) => p.pool === "anthropic" && p.kind === "llm.costs")).toMatchObject({
       status: "Warning",
       reason: "1 paused after authentication failures; 1 open permanent dead letter(s)",
       needsAttention: [revoked.id],

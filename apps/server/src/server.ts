@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { createLoginThrottle, ensureAdminUser } from "@synchub/api";
+import { createLoginThrottle, ensureAdminUser, syncHealth } from "@synchub/api";
 import { createDb, createPool, type Database, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import { Hono } from "hono";
@@ -16,7 +16,6 @@ import { originPolicy } from "./http/origin.ts";
 import { trpcRoute } from "./http/trpc.ts";
 import type { ServerEnv } from "./http/types.ts";
 import { assertCronSecret, cronRoutes } from "./ingress/cronRoutes.ts";
-import { syncHealth } from "./observability/health.ts";
 import { createMetrics } from "./observability/metrics.ts";
 
 export interface StartServerOptions {

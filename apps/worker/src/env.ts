@@ -8,6 +8,12 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Silence after which another worker releases a process's jobs. */
   WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(45_000),
+  /** Days of run history kept; older runs are rolled up into counts, then deleted. */
+  SYNCHUB_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days a resolved or discarded dead letter is kept after it was closed. */
+  SYNCHUB_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days of audit log kept. */
+  SYNCHUB_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   /** Stripe secret key for the hourly subscription sync; unset turns the sync off. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   /** Stripe API origin; pnpm dev points it at the sandbox. (Default: https://api.stripe.com) */

@@ -10,6 +10,11 @@ const worker = await startWorker({
   connectionString: env.DATABASE_URL,
   encryptionKey: env.SYNCHUB_ENCRYPTION_KEY,
   concurrency: env.WORKER_CONCURRENCY,
+  retention: {
+    runDays: env.SYNCHUB_RUN_RETENTION_DAYS,
+    closedDeadLetterDays: env.SYNCHUB_DEAD_LETTER_RETENTION_DAYS,
+    auditDays: env.SYNCHUB_AUDIT_RETENTION_DAYS,
+  },
   heartbeat: { intervalMs: env.WORKER_HEARTBEAT_MS, staleAfterMs: env.WORKER_STALE_AFTER_MS },
   // Signals are handled below: the process exits once the jobs are released.
   handleSignals: false,

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createDb, createPool, resealUnboundCredentials } from "@synchub/db";
+import { createDb, createPool, type RetentionPolicy, resealUnboundCredentials } from "@synchub/db";
 import { createSecretBox } from "@synchub/domain";
 import {
   applyStripeConfiguration,
@@ -21,6 +21,8 @@ export interface StartWorkerOptions {
   sync?: SyncOptions;
   /** Stripe account for the subscription sync. (Default: none, the sync does nothing) */
   stripe?: StripeOptions;
+  /** How long runs, closed dead letters and audit rows are kept. (Default: 30, 30 and 365 days) */
+  retention?: RetentionPolicy;
   heartbeat?: HeartbeatOptions;
   /** How often to look for due jobs besides LISTEN/NOTIFY wake-ups. (Default: 1 000 ms) */
   pollIntervalMs?: number;
@@ -76,6 +78,7 @@ export async function startWorker(options: StartWorkerOptions) {
       secrets,
       sync: options.sync ?? {},
       ...(options.stripe === undefined ? {} : { stripe: options.stripe }),
+      ...(options.retention === undefined ? {} : { retention: options.retention }),
     }),
     parsedCronItems: parseCronItems(cronItems),
   };

@@ -5,3 +5,4 @@ export * from "./auth/sessions.ts";
 export type { ApiContext } from "./context.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export { connectionFilterSchema, createConnectionSchema } from "./routers/connections.ts";
+export * from "./health.ts";

@@ -1,9 +1,10 @@
 export type HealthStatus = "Healthy" | "Warning" | "Critical";
 
-export interface ProviderHealthFacts {
-  activeConnections: number;
-  /** Active connections overdue by more than their own interval. */
-  lateConnections: number;
+/** What is known of one pool and kind (the targets of one kind sharing one pool). */
+export interface TargetGroupFacts {
+  activeTargets: number;
+  /** Active targets overdue by more than their own interval. */
+  lateTargets: number;
   lastSuccessAt: Date | null;
   /** Active targets whose last sync failed. (Default: 0) */
   failingTargets?: number;
@@ -18,17 +19,17 @@ const STATUS_RANK: Record<HealthStatus, number> = { Healthy: 0, Warning: 1, Crit
 export const CRITICAL_SILENCE_MS = 24 * 3_600_000;
 
 /**
- * Per pool: Critical when it has active targets and nothing succeeded in 24 h (or ever); Warning
+ * Per pool and kind: Critical when it has active targets and nothing succeeded in 24 h (or ever); Warning
  * when a target was paused after authentication failures, has an open permanent dead letter, is
  * failing, or is late by more than its own interval; otherwise Healthy. A pool whose only target
- * the engine paused is not "no active connections": it needs a person.
+ * the engine paused is not "no active targets": it needs a person.
  */
-export function judgeProviderHealth(
-  facts: ProviderHealthFacts,
+export function judgeTargetGroup(
+  facts: TargetGroupFacts,
   now: number,
 ): { status: HealthStatus; reason: string } {
   if (
-    facts.activeConnections > 0 &&
+    facts.activeTargets > 0 &&
     (!facts.lastSuccessAt || now - facts.lastSuccessAt.getTime() > CRITICAL_SILENCE_MS)
   ) {
     return {
@@ -40,12 +41,10 @@ export function judgeProviderHealth(
     facts.authPausedTargets ? `${facts.authPausedTargets} paused after authentication failures` : null,
     facts.permanentDeadLetters ? `${facts.permanentDeadLetters} open permanent dead letter(s)` : null,
     facts.failingTargets ? `${facts.failingTargets} failing` : null,
-    facts.lateConnections > 0
-      ? `${facts.lateConnections} connection(s) late by more than their interval`
-      : null,
+    facts.lateTargets > 0 ? `${facts.lateTargets} target(s) late by more than their interval` : null,
   ].filter((warning): warning is string => warning !== null);
   if (warnings.length > 0) return { status: "Warning", reason: warnings.join("; ") };
-  if (facts.activeConnections === 0) return { status: "Healthy", reason: "no active connections" };
+  if (facts.activeTargets === 0) return { status: "Healthy", reason: "no active targets" };
   return { status: "Healthy", reason: "syncing on schedule" };
 }
 

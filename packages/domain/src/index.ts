@@ -1,4 +1,5 @@
 export * from "./backoff.ts";
+export * from "./durations.ts";
 export * from "./fingerprint.ts";
 export * from "./health.ts";
 export * from "./retry.ts";

@@ -4,6 +4,7 @@ import type { TaskContext } from "./context.ts";
 import { defineTask, type TaskDefinition, taskHandler } from "./engine/defineTask.ts";
 import { creditsExpireTask, creditsGrantTask } from "./tasks/credits.ts";
 import { retryDeadLetters } from "./tasks/deadLetterRetry.ts";
+import { historyPruneTask, runsRollupTask } from "./tasks/history.ts";
 import { quotaResetDailyTask, quotaResetMonthlyTask } from "./tasks/quotas.ts";
 import { pruneLedgerIfDue, runScheduleTick } from "./tasks/scheduleTick.ts";
 import { syncTarget, syncTargetPayload } from "./tasks/syncTarget.ts";
@@ -63,6 +64,8 @@ export const definedTasks: TaskDefinition[] = [
   creditsExpireTask,
   quotaResetDailyTask,
   quotaResetMonthlyTask,
+  runsRollupTask,
+  historyPruneTask,
 ] as TaskDefinition[];
 
 /**

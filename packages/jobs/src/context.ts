@@ -1,4 +1,4 @@
-import type { Database } from "@synchub/db";
+import type { Database, RetentionPolicy } from "@synchub/db";
 import type { SecretBox } from "@synchub/domain";
 
 /** What every task needs from the process that runs it; the worker app builds it from its env. */
@@ -8,6 +8,8 @@ export interface TaskContext {
   sync: SyncOptions;
   /** Stripe account whose subscriptions the stripe.subscriptions kind copies; unset, its runs sync nothing. */
   stripe?: StripeOptions;
+  /** How long history is kept (SYNCHUB_RUN_RETENTION_DAYS and friends). (Default: DEFAULT_RETENTION) */
+  retention?: RetentionPolicy;
 }
 
 export interface StripeOptions {

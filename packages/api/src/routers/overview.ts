@@ -1,22 +1,18 @@
-import { providerSyncHealth } from "@synchub/db";
-import { judgeProviderHealth } from "@synchub/domain";
+import { countNeedsAttention, hourlySyncRuns, targetGroupHealth } from "@synchub/db";
+import { quantileFromBuckets } from "@synchub/domain";
 import { sql } from "kysely";
+import { judgeTargetGroups } from "../health.ts";
 import { procedureFor, router } from "../trpc.ts";
 
 export const overviewRouter = router({
-  /** Health per provider plus success rate and duration over the last 24 hours, by hour. */
+  /**
+   * Health per pool and kind, sync runs per hour over the last 24 hours (from the rollups), the
+   * queue and the counts the summary shows. Costs the same whatever the size of the run history.
+   */
   summary: procedureFor("viewer").query(async ({ ctx }) => {
-    const [providers, hourly, queue, deadLettersOpen] = await Promise.all([
-      providerSyncHealth(ctx.db),
-      sql<{ hour: Date; succeeded: number; failed: number; p95_seconds: number | null }>`
-        select date_trunc('hour', started_at) as hour,
-          count(*) filter (where status = 'succeeded')::int as succeeded,
-          count(*) filter (where status = 'failed')::int as failed,
-          percentile_cont(0.95) within group (order by extract(epoch from finished_at - started_at))
-            filter (where finished_at is not null and status in ('succeeded', 'failed'))::float8 as p95_seconds
-        from synchub.runs
-        where target_id is not null and started_at > now() - interval '24 hours'
-        group by 1 order by 1`.execute(ctx.db),
+    const [groups, hourly, queue, deadLettersOpen, needsAttention] = await Promise.all([
+      targetGroupHealth(ctx.db),
+      hourlySyncRuns(ctx.db, 24),
       sql<{ task: string; waiting: number; active: number; delayed: number }>`
         select j.task_identifier as task,
           count(*) filter (where j.locked_at is null and j.run_at <= now())::int as waiting,
@@ -27,13 +23,20 @@ export const overviewRouter = router({
       sql<{ n: number }>`select count(*)::int as n from synchub.dead_letters where status = 'open'`.execute(
         ctx.db,
       ),
+      countNeedsAttention(ctx.db),
     ]);
-    const now = Date.now();
     return {
-      providers: providers.map((facts) => ({ ...facts, ...judgeProviderHealth(facts, now) })),
-      hourly: hourly.rows,
+      pools: judgeTargetGroups(groups, Date.now()),
+      hourly: hourly.map((hour) => ({
+        hour: hour.hour,
+        succeeded: hour.succeeded,
+        failed: hour.failed,
+        // Estimated from the duration buckets, as Prometheus' histogram_quantile would.
+        p95_seconds: quantileFromBuckets(hour.durationBuckets, 0.95),
+      })),
       queue: queue.rows,
       deadLettersOpen: deadLettersOpen.rows[0]?.n ?? 0,
+      needsAttention,
     };
   }),
 });

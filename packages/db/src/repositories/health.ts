@@ -3,157 +3,119 @@ import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export interface ProviderSyncHealth {
-  provider: string;
-  activeConnections: number;
-  /** Active connections whose next sync is overdue by more than their own interval. */
-  lateConnections: number;
-  /** Seconds the most overdue active connection is late (0 when none is due). */
-  maxLatenessSeconds: number;
+/** Mutually exclusive states of a target, in the order they are judged (the first that holds). */
+export const TARGET_STATES = [
+  "paused_by_system",
+  "paused",
+  "failing",
+  "late",
+  "never_synced",
+  "healthy",
+] as const;
+export type TargetHealthState = (typeof TARGET_STATES)[number];
+
+/** What health and /metrics know of one pool and kind, from one pass over its targets. */
+export interface TargetGroupHealth {
+  pool: string;
+  kind: string;
+  activeTargets: number;
+  /** Targets per state (paused_by_system: the engine paused it after authentication failures). */
+  states: Record<TargetHealthState, number>;
+  /** Seconds the most overdue active target has waited past its next sync (0 when none is due). */
+  oldestDueSeconds: number;
+  /** The newest successful sync of any of its targets. */
   lastSuccessAt: Date | null;
+  /** Finished sync runs in the last hour, and how many of them failed. */
   runsLastHour: number;
   failedRunsLastHour: number;
-  /** Active targets whose last sync failed. */
-  failingTargets: number;
-  /** Targets paused after repeated authentication failures. */
-  authPausedTargets: number;
-  /** Open dead letters of a permanent failure of this pool's targets. */
+  /** Open dead letters of a permanent failure (a person must act). */
   permanentDeadLetters: number;
-  /** The first few targets needing a person (paused by the engine, failing, or dead-lettered). */
+  /** The first few targets needing a person (paused by the engine, failing, or never succeeded), newest first. */
   needsAttention: string[];
 }
 
-export async function providerSyncHealth(db: Executor): Promise<ProviderSyncHealth[]> {
+/**
+ * Every pool and kind judged from its targets: one pass over synchub.sync_targets (no run history),
+ * the last hour of runs through runs_finished_idx, and the open dead letters.
+ */
+export async function targetGroupHealth(db: Executor): Promise<TargetGroupHealth[]> {
   const { rows } = await sql<{
-    provider: string;
+    pool: string;
+    kind: string;
     active: number;
-    late: number;
-    max_lateness: number;
+    states: Record<TargetHealthState, number>;
+    oldest_due: number;
     last_success_at: Date | null;
-    runs_last_hour: number;
-    failed_last_hour: number;
-    failing: number;
-    auth_paused: number;
-    permanent_dead_letters: number;
     needs_attention: string[] | null;
   }>`
-    select s.pool as provider,
-      count(*) filter (where s.status = 'active')::int as active,
-      count(*) filter (
-        where s.status = 'active' and now() - s.next_sync_at > s.interval_ms * interval '1 millisecond')::int as late,
-      coalesce(extract(epoch from max(now() - s.next_sync_at) filter (
-        where s.status = 'active' and s.next_sync_at < now())), 0)::float8 as max_lateness,
-      (select max(r.finished_at) from synchub.runs r
-        join synchub.sync_targets rs on rs.id = r.target_id
-        where rs.pool = s.pool and r.status = 'succeeded') as last_success_at,
-      (select count(*) from synchub.runs r join synchub.sync_targets rs on rs.id = r.target_id
-        where rs.pool = s.pool and r.started_at > now() - interval '1 hour'
-          and r.status in ('succeeded', 'failed'))::int as runs_last_hour,
-      (select count(*) from synchub.runs r join synchub.sync_targets rs on rs.id = r.target_id
-        where rs.pool = s.pool and r.started_at > now() - interval '1 hour'
-          and r.status = 'failed')::int as failed_last_hour,
-      count(*) filter (where s.status = 'active' and s.sync_status = 'failed')::int as failing,
-      -- Paused by the engine, not by a person: the pause names the authentication failures.
-      count(*) filter (where s.status = 'paused' and s.auth_failures > 0)::int as auth_paused,
-      (select count(*) from synchub.dead_letters d join synchub.sync_targets ds on ds.id = d.target_id
-        where ds.pool = s.pool and d.status = 'open' and d.error_class = 'permanent')::int as permanent_dead_letters,
-      (array_agg(s.id::text order by s.updated_at desc) filter (
-        where (s.status = 'active' and s.sync_status = 'failed') or (s.status = 'paused' and s.auth_failures > 0)
-      ))[1:5] as needs_attention
-    from synchub.sync_targets s
-    group by s.pool
-    order by s.pool`.execute(db);
+    with judged as (
+      select s.pool, s.kind, s.id, s.status, s.next_sync_at, s.last_synced_at, s.updated_at,
+        case
+          when s.status = 'paused' and s.auth_failures > 0 then 'paused_by_system'
+          when s.status = 'paused' then 'paused'
+          when s.sync_status = 'failed' then 'failing'
+          when now() - s.next_sync_at > s.interval_ms * interval '1 millisecond' then 'late'
+          when s.last_synced_at is null then 'never_synced'
+          else 'healthy'
+        end as state
+      from synchub.sync_targets s
+    )
+    select pool, kind,
+      count(*) filter (where status = 'active')::int as active,
+      jsonb_build_object(
+        'paused_by_system', count(*) filter (where state = 'paused_by_system'),
+        'paused', count(*) filter (where state = 'paused'),
+        'failing', count(*) filter (where state = 'failing'),
+        'late', count(*) filter (where state = 'late'),
+        'never_synced', count(*) filter (where state = 'never_synced'),
+        'healthy', count(*) filter (where state = 'healthy')) as states,
+      coalesce(extract(epoch from max(now() - next_sync_at) filter (
+        where status = 'active' and next_sync_at < now())), 0)::float8 as oldest_due,
+      max(last_synced_at) as last_success_at,
+      (array_agg(id::text order by updated_at desc) filter (
+        where state in ('paused_by_system', 'failing', 'never_synced')))[1:5] as needs_attention
+    from judged
+    group by pool, kind
+    order by pool, kind`.execute(db);
+  const [lastHour, deadLetters] = await Promise.all([
+    sql<{ pool: string; kind: string; runs: number; failed: number }>`
+      select t.pool, t.kind, count(*)::int as runs, count(*) filter (where r.status = 'failed')::int as failed
+      from synchub.runs r join synchub.sync_targets t on t.id = r.target_id
+      where r.finished_at > now() - interval '1 hour' and r.status in ('succeeded', 'failed')
+      group by 1, 2`.execute(db),
+    sql<{ pool: string; kind: string; n: number }>`
+      select t.pool, t.kind, count(*)::int as n
+      from synchub.dead_letters d join synchub.sync_targets t on t.id = d.target_id
+      where d.status = 'open' and d.error_class = 'permanent'
+      group by 1, 2`.execute(db),
+  ]);
+  const key = (row: { pool: string; kind: string }) => `${row.pool}\u0000${row.kind}`;
+  const hourByGroup = new Map(lastHour.rows.map((row) => [key(row), row]));
+  const deadByGroup = new Map(deadLetters.rows.map((row) => [key(row), row.n]));
   return rows.map((row) => ({
-    provider: row.provider,
-    activeConnections: row.active,
-    lateConnections: row.late,
-    maxLatenessSeconds: Math.round(row.max_lateness),
+    pool: row.pool,
+    kind: row.kind,
+    activeTargets: row.active,
+    states: Object.fromEntries(
+      TARGET_STATES.map((state) => [state, Number(row.states[state] ?? 0)]),
+    ) as Record<TargetHealthState, number>,
+    oldestDueSeconds: Math.round(row.oldest_due),
     lastSuccessAt: row.last_success_at,
-    runsLastHour: row.runs_last_hour,
-    failedRunsLastHour: row.failed_last_hour,
-    failingTargets: row.failing,
-    authPausedTargets: row.auth_paused,
-    permanentDeadLetters: row.permanent_dead_letters,
+    runsLastHour: hourByGroup.get(key(row))?.runs ?? 0,
+    failedRunsLastHour: hourByGroup.get(key(row))?.failed ?? 0,
+    permanentDeadLetters: deadByGroup.get(key(row)) ?? 0,
     needsAttention: row.needs_attention ?? [],
   }));
 }
 
-/** When the most recent worker heartbeat was written, or null when none ever was. */
-export async function lastWorkerHeartbeat(db: Executor): Promise<Date | null> {
-  const row = await db
-    .selectFrom("worker_heartbeats")
-    .select((eb) => eb.fn.max("last_seen_at").as("at"))
-    .executeTakeFirst();
-  return row?.at ?? null;
-}
-
-/** Everything /metrics reports, read from Postgres so every worker's work is counted. */
-export async function metricsSnapshot(db: Executor, durationBucketsSeconds: number[]) {
-  const runs = await sql<{ provider: string; trigger: string; status: string; n: number }>`
-    select s.pool as provider, r.trigger, r.status, count(*)::int as n
-    from synchub.runs r join synchub.sync_targets s on s.id = r.target_id
-    group by 1, 2, 3`.execute(db);
-  const bucketCounts = await sql<{ provider: string; le: number; n: number; total: number; sum: number }>`
-    select s.pool as provider, b.le,
-      count(*) filter (where extract(epoch from r.finished_at - r.started_at) <= b.le)::int as n,
-      count(*)::int as total,
-      coalesce(sum(extract(epoch from r.finished_at - r.started_at)), 0)::float8 as sum
-    from synchub.runs r
-    join synchub.sync_targets s on s.id = r.target_id
-    cross join unnest(${durationBucketsSeconds}::float8[]) as b(le)
-    where r.finished_at is not null and r.status in ('succeeded', 'failed')
-    group by s.pool, b.le`.execute(db);
-  const durations = new Map<string, { provider: string; count: number; sum: number; buckets: number[] }>();
-  for (const row of bucketCounts.rows) {
-    const entry = durations.get(row.provider) ?? {
-      provider: row.provider,
-      count: row.total,
-      sum: row.sum,
-      buckets: [],
-    };
-    entry.buckets[durationBucketsSeconds.indexOf(row.le)] = row.n;
-    durations.set(row.provider, entry);
-  }
-  const lastSuccess = await sql<{ provider: string; at: number }>`
-    select s.pool as provider, extract(epoch from max(r.finished_at))::float8 as at
-    from synchub.runs r join synchub.sync_targets s on s.id = r.target_id
-    where r.status = 'succeeded' group by s.pool`.execute(db);
-  const queue = await sql<{ task: string; state: string; n: number }>`
-    select j.task_identifier as task,
-      case when j.locked_at is not null then 'active'
-           when j.attempts >= j.max_attempts then 'failed'
-           when j.run_at > now() then 'delayed'
-           else 'waiting' end as state,
-      count(*)::int as n
-    from graphile_worker.jobs j
-    group by 1, 2`.execute(db);
-  const deadLetters = await sql<{ task: string; n: number }>`
-    select task, count(*)::int as n from synchub.dead_letters where status = 'open' group by task`.execute(
-    db,
-  );
-  const rateLimits = await sql<{ key: string; deferrals: number; throttled: number }>`
-    select key, deferrals::float8 as deferrals, throttled::float8 as throttled from synchub.rate_limits`.execute(
-    db,
-  );
-  // Business jobs (credits, quotas): counts, last success and the latest run's duration per task.
-  const jobRuns = await sql<{ task: string; status: string; n: number }>`
-    select task, status, count(*)::int as n from synchub.runs where target_id is null group by 1, 2`.execute(
-    db,
-  );
-  const jobLatest = await sql<{ task: string; last_success: number | null; last_duration: number | null }>`
-    select task,
-      extract(epoch from max(finished_at) filter (where status = 'succeeded'))::float8 as last_success,
-      (array_agg(duration_ms / 1000.0 order by started_at desc) filter (where finished_at is not null))[1]::float8
-        as last_duration
-    from synchub.runs where target_id is null group by task`.execute(db);
-  return {
-    jobRuns: jobRuns.rows,
-    jobLatest: jobLatest.rows,
-    runs: runs.rows,
-    durations: [...durations.values()],
-    lastSuccess: lastSuccess.rows,
-    queue: queue.rows,
-    deadLetters: deadLetters.rows,
-    rateLimits: rateLimits.rows,
-  };
+/** Worker processes that beat within `aliveWithinMs`, and when the newest beat was (null: never). */
+export async function workerLiveness(
+  db: Executor,
+  aliveWithinMs: number,
+): Promise<{ alive: number; lastBeatAt: Date | null }> {
+  const { rows } = await sql<{ alive: number; last_beat_at: Date | null }>`
+    select count(*) filter (where last_seen_at > now() - ${aliveWithinMs} * interval '1 millisecond')::int as alive,
+      max(last_seen_at) as last_beat_at
+    from synchub.worker_heartbeats`.execute(db);
+  return { alive: rows[0]?.alive ?? 0, lastBeatAt: rows[0]?.last_beat_at ?? null };
 }

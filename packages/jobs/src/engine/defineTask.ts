@@ -21,7 +21,7 @@ import { z } from "zod";
 import type { TaskContext } from "../context.ts";
 
 /** What a task's work may use. */
-export type TaskServices = Pick<TaskContext, "db">;
+export type TaskServices = Pick<TaskContext, "db" | "retention">;
 
 export interface TaskIO extends TaskServices {
   /** Aborted when the task's time is up or the worker shuts down. */

@@ -1,0 +1,122 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../generated.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export type AttentionReason = "paused_by_system" | "failing" | "never_succeeded" | "dead_letter";
+
+export interface AttentionItem {
+  id: string;
+  kind: string;
+  pool: string;
+  subjectId: string;
+  /** The connection's and tenant's names for an LLM-cost target; null for other kinds. */
+  name: string | null;
+  tenantName: string | null;
+  reasons: AttentionReason[];
+  error: string | null;
+  pausedReason: string | null;
+  consecutiveFailures: number;
+  openDeadLetters: number;
+  lastSyncedAt: Date | null;
+  updatedAt: Date;
+  /** This row's place in the list, for the next page. */
+  position: AttentionPosition;
+}
+
+/** Where a page ended. updatedAt is Postgres' own text of the timestamp: a Date would drop the microseconds. */
+export interface AttentionPosition {
+  updatedAt: string;
+  id: string;
+}
+
+/*
+ * A target needs a person when the engine paused it (authentication failures), its last sync
+ * failed, it never succeeded although a whole interval has passed since it was created, or it has
+ * an open dead letter. The first three are written as the partial index's predicate
+ * (sync_targets_attention_idx) plus the exact test, so the planner reads only the index.
+ */
+const candidates = sql`
+  select id from synchub.sync_targets
+  where ((status = 'paused' and auth_failures > 0) or sync_status = 'failed' or last_synced_at is null)
+    and ((status = 'paused' and auth_failures > 0)
+      or (status = 'active' and sync_status = 'failed')
+      or (status = 'active' and last_synced_at is null
+        and created_at < now() - interval_ms * interval '1 millisecond'))
+  union
+  select target_id from synchub.dead_letters where status = 'open' and target_id is not null`;
+
+/** Targets needing a person, most recently changed first, a page at a time. */
+export async function listNeedsAttention(
+  db: Executor,
+  options: { after?: AttentionPosition; limit: number },
+): Promise<AttentionItem[]> {
+  const after = options.after
+    ? sql`where (t.updated_at, t.id) < (${options.after.updatedAt}::timestamptz, ${options.after.id}::uuid)`
+    : sql``;
+  const { rows } = await sql<{
+    id: string;
+    kind: string;
+    pool: string;
+    subject_id: string;
+    name: string | null;
+    tenant_name: string | null;
+    status: string;
+    sync_status: string;
+    auth_failures: number;
+    sync_error: string | null;
+    paused_reason: string | null;
+    consecutive_failures: number;
+    open_dead_letters: number;
+    last_synced_at: Date | null;
+    created_at: Date;
+    interval_ms: number;
+    updated_at: Date;
+    position_at: string;
+  }>`
+    select t.id, t.kind, t.pool, t.subject_id, c.name, tn.name as tenant_name, t.status, t.sync_status,
+      t.auth_failures, t.sync_error, t.paused_reason, t.consecutive_failures, t.last_synced_at,
+      t.created_at, t.interval_ms, t.updated_at, t.updated_at::text as position_at,
+      (select count(*) from synchub.dead_letters d where d.target_id = t.id and d.status = 'open')::int
+        as open_dead_letters
+    from (${candidates}) needing
+    join synchub.sync_targets t on t.id = needing.id
+    left join synchub.connections c on c.id = t.subject_id and t.kind = 'llm.costs'
+    left join synchub.tenants tn on tn.id = c.tenant_id
+    ${after}
+    order by t.updated_at desc, t.id desc
+    limit ${options.limit}`.execute(db);
+  const now = Date.now();
+  return rows.map((row) => {
+    const reasons: AttentionReason[] = [];
+    if (row.status === "paused" && row.auth_failures > 0) reasons.push("paused_by_system");
+    if (row.status === "active" && row.sync_status === "failed") reasons.push("failing");
+    if (row.status === "active" && !row.last_synced_at && now - row.created_at.getTime() > row.interval_ms)
+      reasons.push("never_succeeded");
+    if (row.open_dead_letters > 0) reasons.push("dead_letter");
+    return {
+      id: row.id,
+      kind: row.kind,
+      pool: row.pool,
+      subjectId: row.subject_id,
+      name: row.name,
+      tenantName: row.tenant_name,
+      reasons,
+      error: row.sync_error,
+      pausedReason: row.paused_reason,
+      consecutiveFailures: row.consecutive_failures,
+      openDeadLetters: row.open_dead_letters,
+      lastSyncedAt: row.last_synced_at,
+      updatedAt: row.updated_at,
+      position: { updatedAt: row.position_at, id: row.id },
+    };
+  });
+}
+
+/** How many targets need a person (the same test as the list). */
+export async function countNeedsAttention(db: Executor): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (${candidates}) needing`.execute(
+    db,
+  );
+  return rows[0]?.n ?? 0;
+}
