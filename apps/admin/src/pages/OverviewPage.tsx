@@ -1,5 +1,5 @@
 import type { AppRouter } from "@synchub/api";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
 import { lazy, Suspense } from "react";
 import {
@@ -13,15 +13,16 @@ import {
 } from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
-import { type Connection, errorMessage, useTRPC } from "../trpc.ts";
+import { errorMessage, useTRPC } from "../trpc.ts";
 
 // recharts is the heaviest dependency of the console: it loads with the charts, after the numbers.
 const HourlyCharts = lazy(() => import("../components/charts.tsx"));
 
 type Client = inferRouterClient<AppRouter>;
 type Summary = Awaited<ReturnType<Client["overview"]["summary"]["query"]>>;
-type ProviderHealth = Summary["providers"][number];
-type HealthStatus = ProviderHealth["status"];
+type PoolHealth = Summary["pools"][number];
+type HealthStatus = PoolHealth["status"];
+type AttentionItem = Awaited<ReturnType<Client["overview"]["needsAttention"]["query"]>>["items"][number];
 
 /** The overview aggregates whole tables; every 5 s is live enough and spares the database. */
 const OVERVIEW_INTERVAL_MS = 5_000;
@@ -33,16 +34,15 @@ const statusTones: Record<HealthStatus, Tone> = {
 };
 const statusRank: Record<HealthStatus, number> = { Healthy: 0, Warning: 1, Critical: 2 };
 
-/**
- * How long each tier may wait past its due time before it counts as late. Mirrors
- * synchub.tier_interval, which the health judgement uses: the API counts late connections per
- * provider but does not list them.
- */
-const tierIntervalMs: Record<Connection["tier"], number> = {
-  enterprise: 30 * 60_000,
-  pro: 60 * 60_000,
-  free: 6 * 3_600_000,
+const reasonLabels: Record<AttentionItem["reasons"][number], string> = {
+  paused_by_system: "paused after auth failures",
+  failing: "failing",
+  never_succeeded: "never succeeded",
+  dead_letter: "open dead letter",
 };
+
+/** Rows of the needs-attention list per page; more load on demand. */
+const ATTENTION_PAGE_SIZE = 10;
 
 export function OverviewPage() {
   const trpc = useTRPC();
@@ -51,8 +51,11 @@ export function OverviewPage() {
     ...trpc.overview.summary.queryOptions(),
     refetchInterval: OVERVIEW_INTERVAL_MS,
   });
-  const connections = useQuery({
-    ...trpc.connections.list.queryOptions({ status: "active" }),
+  const attention = useInfiniteQuery({
+    ...trpc.overview.needsAttention.infiniteQueryOptions(
+      { limit: ATTENTION_PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
     refetchInterval: OVERVIEW_INTERVAL_MS,
   });
 
@@ -60,7 +63,7 @@ export function OverviewPage() {
     <PageHeader
       id="overview-heading"
       title="Overview"
-      subtitle="Sync health of every provider, the queue and the last 24 hours. Refreshes every 5 s."
+      subtitle="Sync health of every pool, what needs a person, the queue and the last 24 hours. Refreshes every 5 s."
     />
   );
   if (summary.isPending) {
@@ -80,56 +83,74 @@ export function OverviewPage() {
     );
   }
   const data = summary.data;
-  const late = (connections.data ?? []).filter(
-    (connection) =>
-      connection.next_sync_at !== null &&
-      now - connection.next_sync_at.getTime() > tierIntervalMs[connection.tier],
-  );
+  const attentionItems = attention.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <section aria-labelledby="overview-heading">
       {header}
       <Totals summary={data} />
 
-      <section aria-labelledby="providers-heading" className="overview-section">
-        <h2 id="providers-heading">Providers</h2>
-        {data.providers.length === 0 ? (
-          <EmptyState title="No connections yet">
-            Provider health appears here once a tenant has a connection.
+      <section aria-labelledby="pools-heading" className="overview-section">
+        <h2 id="pools-heading">Pools</h2>
+        {data.pools.length === 0 ? (
+          <EmptyState title="No targets yet">
+            Health appears here once a tenant has a connection (or another kind has a target).
           </EmptyState>
         ) : (
-          <ul className="health-grid" aria-label="Provider health">
-            {data.providers.map((provider) => (
-              <ProviderTile key={provider.provider} provider={provider} now={now} />
+          <ul className="health-grid" aria-label="Pool health">
+            {data.pools.map((pool) => (
+              <PoolTile key={`${pool.pool}/${pool.kind}`} pool={pool} now={now} />
             ))}
           </ul>
         )}
       </section>
 
+      <div className="card overview-section">
+        <div className="card-head">
+          <h2 id="attention-heading">
+            Needs attention{" "}
+            <Badge
+              value={count(data.needsAttention)}
+              tone={data.needsAttention > 0 ? "warning" : "success"}
+            />
+          </h2>
+          <a href={hrefFor({ page: "dead-letters" })}>Dead letters →</a>
+        </div>
+        <p className="muted card-intro">
+          Targets paused by the engine, failing, never succeeded, or with an open dead letter, over all
+          targets; most recently changed first.
+        </p>
+        {attention.isError ? (
+          <ErrorBanner>Could not load the list: {errorMessage(attention.error)}</ErrorBanner>
+        ) : attentionItems.length === 0 ? (
+          <p className="muted">{attention.isPending ? "Loading…" : "Nothing needs a person."}</p>
+        ) : (
+          <>
+            <AttentionTable rows={attentionItems} now={now} />
+            {attention.hasNextPage ? (
+              <p className="load-more">
+                <button
+                  type="button"
+                  className="button"
+                  disabled={attention.isFetchingNextPage}
+                  onClick={() => void attention.fetchNextPage()}
+                >
+                  {attention.isFetchingNextPage ? "Loading…" : "Show more"}
+                </button>{" "}
+                <span className="muted">
+                  {count(attentionItems.length)} of {count(data.needsAttention)} shown
+                </span>
+              </p>
+            ) : null}
+          </>
+        )}
+      </div>
+
       <Suspense fallback={<Loading label="Loading charts…" />}>
         <HourlyCharts rows={data.hourly} now={now} />
       </Suspense>
 
-      <div className="detail-grid">
-        <QueueCard queue={data.queue} />
-        <div className="card">
-          <div className="card-head">
-            <h2 id="stale-heading">
-              Stale connections{" "}
-              <Badge value={String(late.length)} tone={late.length > 0 ? "warning" : "success"} />
-            </h2>
-            <a href={hrefFor({ page: "connections" })}>All connections →</a>
-          </div>
-          <p className="muted card-intro">Active connections overdue by more than their tier's interval.</p>
-          {connections.isError ? (
-            <ErrorBanner>Could not load connections: {errorMessage(connections.error)}</ErrorBanner>
-          ) : late.length === 0 ? (
-            <p className="muted">{connections.isPending ? "Loading…" : "Every connection is on schedule."}</p>
-          ) : (
-            <StaleTable rows={late} now={now} />
-          )}
-        </div>
-      </div>
+      <QueueCard queue={data.queue} />
     </section>
   );
 }
@@ -144,17 +165,17 @@ function Totals({ summary }: { summary: Summary }) {
   const finished = succeeded + failed;
   const rate = finished > 0 ? succeeded / finished : null;
   const rateTone = rate === null ? "" : rate >= 0.95 ? "success" : rate >= 0.8 ? "warning" : "danger";
-  const overall = summary.providers.reduce<HealthStatus>(
-    (worst, provider) => (statusRank[provider.status] > statusRank[worst] ? provider.status : worst),
+  const overall = summary.pools.reduce<HealthStatus>(
+    (worst, pool) => (statusRank[pool.status] > statusRank[worst] ? pool.status : worst),
     "Healthy",
   );
   let runsLastHour = 0;
   let failedLastHour = 0;
-  let lateConnections = 0;
-  for (const provider of summary.providers) {
-    runsLastHour += provider.runsLastHour;
-    failedLastHour += provider.failedRunsLastHour;
-    lateConnections += provider.lateConnections;
+  let lateTargets = 0;
+  for (const pool of summary.pools) {
+    runsLastHour += pool.runsLastHour;
+    failedLastHour += pool.failedRunsLastHour;
+    lateTargets += pool.states.late;
   }
 
   return (
@@ -178,9 +199,9 @@ function Totals({ summary }: { summary: Summary }) {
         <span className="stat-value">{count(failedLastHour)}</span>
         <span className="stat-label">Failures, last hour</span>
       </li>
-      <li className={lateConnections > 0 ? "stat stat-warning" : "stat"}>
-        <span className="stat-value">{count(lateConnections)}</span>
-        <span className="stat-label">Late connections</span>
+      <li className={lateTargets > 0 ? "stat stat-warning" : "stat"}>
+        <span className="stat-value">{count(lateTargets)}</span>
+        <span className="stat-label">Late targets</span>
       </li>
       <li className={summary.deadLettersOpen > 0 ? "stat stat-danger" : "stat"}>
         <a className="stat-value stat-link" href={hrefFor({ page: "dead-letters" })}>
@@ -192,43 +213,44 @@ function Totals({ summary }: { summary: Summary }) {
   );
 }
 
-function ProviderTile({ provider, now }: { provider: ProviderHealth; now: number }) {
-  const tone = statusTones[provider.status];
+function PoolTile({ pool, now }: { pool: PoolHealth; now: number }) {
+  const tone = statusTones[pool.status];
   return (
-    <li className={`card health health-${tone}`} aria-label={`${provider.provider}: ${provider.status}`}>
+    <li className={`card health health-${tone}`} aria-label={`${pool.pool} ${pool.kind}: ${pool.status}`}>
       <div className="health-head">
-        <code className="provider">{provider.provider}</code>
-        <Badge value={provider.status} tone={tone} />
+        <code className="provider">{pool.pool}</code>
+        <Badge value={pool.status} tone={tone} />
       </div>
-      <p className="health-reason">{provider.reason}</p>
+      <p className="cell-note">{pool.kind}</p>
+      <p className="health-reason">{pool.reason}</p>
       <dl className="health-facts">
         <div>
-          <dt>Active connections</dt>
-          <dd>{count(provider.activeConnections)}</dd>
+          <dt>Active targets</dt>
+          <dd>{count(pool.activeTargets)}</dd>
         </div>
         <div>
           <dt>Late</dt>
-          <dd className={provider.lateConnections > 0 ? "text-warning" : undefined}>
-            {count(provider.lateConnections)}
-            {provider.lateConnections > 0 ? (
-              <span className="muted"> (up to {duration(provider.maxLatenessSeconds * 1_000)})</span>
+          <dd className={pool.states.late > 0 ? "text-warning" : undefined}>
+            {count(pool.states.late)}
+            {pool.oldestDueSeconds > 0 ? (
+              <span className="muted"> (oldest due {duration(pool.oldestDueSeconds * 1_000)})</span>
             ) : null}
           </dd>
         </div>
         <div>
           <dt>Last success</dt>
           <dd>
-            <TimeAgo date={provider.lastSuccessAt} now={now} />
+            <TimeAgo date={pool.lastSuccessAt} now={now} />
           </dd>
         </div>
         <div>
           <dt>Runs, last hour</dt>
-          <dd>{count(provider.runsLastHour)}</dd>
+          <dd>{count(pool.runsLastHour)}</dd>
         </div>
         <div>
           <dt>Failures, last hour</dt>
-          <dd className={provider.failedRunsLastHour > 0 ? "text-danger" : undefined}>
-            {count(provider.failedRunsLastHour)}
+          <dd className={pool.failedRunsLastHour > 0 ? "text-danger" : undefined}>
+            {count(pool.failedRunsLastHour)}
           </dd>
         </div>
       </dl>
@@ -278,39 +300,40 @@ function QueueCard({ queue }: { queue: Summary["queue"] }) {
   );
 }
 
-function StaleTable({ rows, now }: { rows: Connection[]; now: number }) {
-  const sorted = [...rows].sort(
-    (a, b) => (a.next_sync_at?.getTime() ?? 0) - (b.next_sync_at?.getTime() ?? 0),
-  );
+function AttentionTable({ rows, now }: { rows: AttentionItem[]; now: number }) {
   return (
     <table className="table-plain">
-      <caption className="visually-hidden">Stale connections</caption>
+      <caption className="visually-hidden">Targets needing attention</caption>
       <thead>
         <tr>
-          <th scope="col">Connection</th>
-          <th scope="col">Due</th>
-          <th scope="col">Sync status</th>
+          <th scope="col">Target</th>
+          <th scope="col">Why</th>
+          <th scope="col">Last success</th>
         </tr>
       </thead>
       <tbody>
-        {sorted.map((connection) => (
-          <tr key={connection.id}>
-            <td className="nowrap">
-              <a
-                href={hrefFor({ page: "runs", connectionId: connection.id })}
-                title="Show this connection's runs"
-              >
-                {connection.tenant_name} / {connection.name}
+        {rows.map((item) => (
+          <tr key={item.id}>
+            <td>
+              <a href={hrefFor({ page: "runs", connectionId: item.id })} title="Show this target's runs">
+                {item.name === null ? item.kind : `${item.tenantName ?? "?"} / ${item.name}`}
               </a>
               <div className="cell-note">
-                {connection.provider} · {connection.tier}
+                {item.pool} · {item.kind}
               </div>
             </td>
             <td>
-              <TimeAgo date={connection.next_sync_at} now={now} />
+              {item.reasons.map((reason) => (
+                <Badge
+                  key={reason}
+                  value={reasonLabels[reason]}
+                  tone={reason === "paused_by_system" || reason === "dead_letter" ? "danger" : "warning"}
+                />
+              ))}
+              {item.error ? <div className="cell-note">{item.error}</div> : null}
             </td>
             <td>
-              <Badge value={connection.sync_status} />
+              <TimeAgo date={item.lastSyncedAt} now={now} />
             </td>
           </tr>
         ))}

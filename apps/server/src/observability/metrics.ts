@@ -144,7 +144,8 @@ export function createMetrics(db: Database): { registry: Registry; render(): Pro
     "Open dead letters by task and error class.",
     ["task", "error_class"],
     (g) => {
-      for (const task of current().scheduledTasks)
+      // Every task that can dead-letter: the scheduled ones and the sync loop's own.
+      for (const task of [...current().scheduledTasks, "sync.target"])
         for (const errorClass of ["transient", "permanent"]) g.set({ task, error_class: errorClass }, 0);
       for (const row of current().deadLetters)
         g.set({ task: row.task, error_class: row.errorClass }, row.open);
