@@ -235,6 +235,42 @@ create table synchub.rate_limits (
   constraint rate_limits_pkey PRIMARY KEY (key)
 );
 
+create table synchub.run_rollup_state (
+  only_row boolean default true not null,
+  rolled_up_until timestamp with time zone not null,
+  constraint run_rollup_state_only_row_check CHECK (only_row),
+  constraint run_rollup_state_pkey PRIMARY KEY (only_row)
+);
+
+create table synchub.run_rollups (
+  hour timestamp with time zone not null,
+  task text not null,
+  kind text not null,
+  pool text not null,
+  status synchub.run_status not null,
+  duration_bucket smallint not null,
+  runs bigint not null,
+  duration_ms_sum bigint not null,
+  last_finished_at timestamp with time zone not null,
+  constraint run_rollups_duration_bucket_check CHECK (((duration_bucket >= 0) AND (duration_bucket <= 8))),
+  constraint run_rollups_pkey PRIMARY KEY (hour, task, kind, pool, status, duration_bucket),
+  constraint run_rollups_runs_check CHECK ((runs >= 0))
+);
+
+create table synchub.run_totals (
+  task text not null,
+  kind text not null,
+  pool text not null,
+  status synchub.run_status not null,
+  duration_bucket smallint not null,
+  runs bigint not null,
+  duration_ms_sum bigint not null,
+  last_finished_at timestamp with time zone not null,
+  constraint run_totals_duration_bucket_check CHECK (((duration_bucket >= 0) AND (duration_bucket <= 8))),
+  constraint run_totals_pkey PRIMARY KEY (task, kind, pool, status, duration_bucket),
+  constraint run_totals_runs_check CHECK ((runs >= 0))
+);
+
 create table synchub.runs (
   id bigint generated always as identity not null,
   target_id uuid,
@@ -393,19 +429,39 @@ create table synchub.worker_heartbeats (
 
 CREATE INDEX api_tokens_created_idx ON synchub.api_tokens USING btree (created_at DESC);
 
-CREATE INDEX audit_log_at_idx ON synchub.audit_log USING btree (at DESC);
+CREATE INDEX audit_log_action_idx ON synchub.audit_log USING btree (action text_pattern_ops, at DESC, id DESC);
 
-CREATE INDEX connections_tenant_idx ON synchub.connections USING btree (tenant_id);
+CREATE INDEX audit_log_actor_idx ON synchub.audit_log USING btree (actor, at DESC, id DESC);
+
+CREATE INDEX audit_log_at_id_idx ON synchub.audit_log USING btree (at DESC, id DESC);
+
+CREATE INDEX audit_log_object_id_idx ON synchub.audit_log USING btree (object_id, at DESC, id DESC) WHERE (object_id IS NOT NULL);
+
+CREATE INDEX audit_log_object_type_idx ON synchub.audit_log USING btree (object_type, object_id, at DESC, id DESC);
+
+CREATE INDEX connections_name_trgm_idx ON synchub.connections USING gin (name gin_trgm_ops);
+
+CREATE INDEX connections_tenant_name_id_idx ON synchub.connections USING btree (tenant_id, name, id);
 
 CREATE INDEX credit_batches_expiring_idx ON synchub.credit_batches USING btree (expires_at) WHERE (remaining > 0);
 
 CREATE UNIQUE INDEX credit_batches_one_grant_per_period ON synchub.credit_batches USING btree (user_ref, source, grant_period) WHERE (source = 'grant'::text);
 
+CREATE INDEX credit_ledger_run_idx ON synchub.credit_ledger USING btree (run_id) WHERE (run_id IS NOT NULL);
+
 CREATE INDEX credit_ledger_user_idx ON synchub.credit_ledger USING btree (user_ref, at DESC);
 
 CREATE INDEX dead_letters_auto_retry_idx ON synchub.dead_letters USING btree (next_auto_retry_at) WHERE ((status = 'open'::text) AND (next_auto_retry_at IS NOT NULL));
 
-CREATE INDEX dead_letters_open_idx ON synchub.dead_letters USING btree (fingerprint, last_failed_at DESC) WHERE (status = 'open'::text);
+CREATE INDEX dead_letters_closed_idx ON synchub.dead_letters USING btree (closed_at) WHERE (status = ANY (ARRAY['resolved'::text, 'discarded'::text]));
+
+CREATE INDEX dead_letters_failed_id_idx ON synchub.dead_letters USING btree (last_failed_at DESC, id DESC);
+
+CREATE INDEX dead_letters_open_group_idx ON synchub.dead_letters USING btree (fingerprint, last_failed_at DESC, id DESC) WHERE (status = 'open'::text);
+
+CREATE INDEX dead_letters_open_target_idx ON synchub.dead_letters USING btree (target_id) WHERE (status = 'open'::text);
+
+CREATE INDEX dead_letters_status_failed_id_idx ON synchub.dead_letters USING btree (status, last_failed_at DESC, id DESC);
 
 CREATE INDEX qstash_deliveries_expires_at ON synchub.qstash_deliveries USING btree (expires_at);
 
@@ -415,11 +471,25 @@ CREATE INDEX quota_alerts_at_idx ON synchub.quota_alerts USING btree (at DESC);
 
 CREATE UNIQUE INDEX quota_alerts_once_per_period ON synchub.quota_alerts USING btree (user_ref, metric, level, period_start);
 
-CREATE INDEX runs_started_idx ON synchub.runs USING btree (started_at DESC);
+CREATE INDEX rate_limits_listing_idx ON synchub.rate_limits USING btree (((key ~~ 'credential:%'::text)), key);
 
-CREATE INDEX runs_target_idx ON synchub.runs USING btree (target_id, started_at DESC);
+CREATE INDEX runs_dead_letter_idx ON synchub.runs USING btree (dead_letter_id) WHERE (dead_letter_id IS NOT NULL);
+
+CREATE INDEX runs_finished_idx ON synchub.runs USING btree (finished_at) WHERE (finished_at IS NOT NULL);
+
+CREATE INDEX runs_jobs_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC) WHERE ((target_id IS NULL) AND (task <> ALL (ARRAY['schedules.tick'::text, 'sync.tick'::text])));
+
+CREATE INDEX runs_parent_run_idx ON synchub.runs USING btree (parent_run_id) WHERE (parent_run_id IS NOT NULL);
+
+CREATE INDEX runs_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC);
+
+CREATE INDEX runs_status_started_id_idx ON synchub.runs USING btree (status, started_at DESC, id DESC);
+
+CREATE INDEX runs_target_started_id_idx ON synchub.runs USING btree (target_id, started_at DESC, id DESC);
 
 CREATE INDEX runs_task_idx ON synchub.runs USING btree (task, started_at DESC);
+
+CREATE INDEX runs_ticks_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC) WHERE (task = ANY (ARRAY['schedules.tick'::text, 'sync.tick'::text]));
 
 CREATE INDEX schedules_due_idx ON synchub.schedules USING btree (next_occurrence_at) WHERE enabled;
 
@@ -427,9 +497,71 @@ CREATE INDEX sessions_user_idx ON synchub.sessions USING btree (user_id);
 
 CREATE INDEX subscriptions_active_idx ON synchub.subscriptions USING btree (user_ref) WHERE (status = 'active'::text);
 
+CREATE INDEX sync_targets_attention_idx ON synchub.sync_targets USING btree (updated_at DESC, id DESC) WHERE (((status = 'paused'::text) AND (auth_failures > 0)) OR (sync_status = 'failed'::text) OR (last_synced_at IS NULL));
+
 CREATE INDEX sync_targets_due_idx ON synchub.sync_targets USING btree (next_sync_at) WHERE (status = 'active'::text);
 
+CREATE INDEX sync_targets_paused_idx ON synchub.sync_targets USING btree (kind) WHERE (status = 'paused'::text);
+
 CREATE INDEX sync_targets_pool_idx ON synchub.sync_targets USING btree (pool, kind);
+
+CREATE INDEX sync_targets_sync_status_idx ON synchub.sync_targets USING btree (sync_status, kind);
+
+CREATE INDEX tenants_name_id_idx ON synchub.tenants USING btree (name, id);
+
+CREATE INDEX tenants_name_trgm_idx ON synchub.tenants USING gin (name gin_trgm_ops);
+
+-- Views
+
+create view synchub.run_counts as
+ WITH state AS (
+         SELECT run_rollup_state.rolled_up_until
+           FROM synchub.run_rollup_state
+        ), recent AS (
+         SELECT r.task,
+            COALESCE(r.kind, t.kind, ''::text) AS kind,
+            COALESCE(t.pool, ''::text) AS pool,
+            r.status,
+            synchub.duration_bucket(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)) AS duration_bucket,
+            count(*) AS runs,
+            sum(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)) AS duration_ms_sum,
+            max(r.finished_at) AS last_finished_at
+           FROM synchub.runs r
+             LEFT JOIN synchub.sync_targets t ON t.id = r.target_id
+          WHERE r.finished_at >= (( SELECT state.rolled_up_until
+                   FROM state)) AND r.status::text <> 'running'::text
+          GROUP BY r.task, (COALESCE(r.kind, t.kind, ''::text)), (COALESCE(t.pool, ''::text)), r.status, (synchub.duration_bucket(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)))
+        ), both_sides AS (
+         SELECT run_totals.task,
+            run_totals.kind,
+            run_totals.pool,
+            run_totals.status,
+            run_totals.duration_bucket,
+            run_totals.runs,
+            run_totals.duration_ms_sum,
+            run_totals.last_finished_at
+           FROM synchub.run_totals
+        UNION ALL
+         SELECT recent.task,
+            recent.kind,
+            recent.pool,
+            recent.status,
+            recent.duration_bucket,
+            recent.runs,
+            recent.duration_ms_sum,
+            recent.last_finished_at
+           FROM recent
+        )
+ SELECT task,
+    kind,
+    pool,
+    status,
+    duration_bucket,
+    sum(runs)::bigint AS runs,
+    sum(duration_ms_sum)::bigint AS duration_ms_sum,
+    max(last_finished_at) AS last_finished_at
+   FROM both_sides
+  GROUP BY task, kind, pool, status, duration_bucket;
 
 -- Functions
 
@@ -576,6 +708,25 @@ begin
   delete from synchub.sync_targets where kind = 'llm.costs' and subject_id = old.id;
   return old;
 end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION synchub.duration_bucket(p_duration_ms bigint)
+ RETURNS smallint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select case
+    when p_duration_ms is null or p_duration_ms <= 100 then 0
+    when p_duration_ms <= 500 then 1
+    when p_duration_ms <= 1000 then 2
+    when p_duration_ms <= 5000 then 3
+    when p_duration_ms <= 15000 then 4
+    when p_duration_ms <= 60000 then 5
+    when p_duration_ms <= 300000 then 6
+    when p_duration_ms <= 900000 then 7
+    else 8
+  end::smallint
 $function$
 ;
 
@@ -728,6 +879,56 @@ begin
   update synchub.rate_limits set deferrals = deferrals + 1, updated_at = now() where key = p_key;
   return query select false, candidate;
 end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION synchub.roll_up_runs(p_until timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+declare
+  v_from timestamptz;
+  v_runs bigint;
+begin
+  select rolled_up_until into v_from from synchub.run_rollup_state for update;
+  if p_until <= v_from then
+    return 0;
+  end if;
+  -- One statement: both inserts read the same grouped batch (data-modifying CTEs always run).
+  with batch as (
+    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, t.kind, '') as kind,
+      coalesce(t.pool, '') as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
+      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
+    from synchub.runs r
+    left join synchub.sync_targets t on t.id = r.target_id
+    cross join lateral (
+      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
+    ) d
+    where r.finished_at >= v_from and r.finished_at < p_until and r.status <> 'running'
+    group by 1, 2, 3, 4, 5, 6
+  ),
+  hourly as (
+    insert into synchub.run_rollups as u
+    select * from batch
+    on conflict (hour, task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  ),
+  totals as (
+    insert into synchub.run_totals as u
+    select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
+    from batch
+    group by 1, 2, 3, 4, 5
+    on conflict (task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  )
+  select coalesce(sum(runs), 0) into v_runs from batch;
+  update synchub.run_rollup_state set rolled_up_until = p_until;
+  return v_runs;
+end;
 $function$
 ;
 

@@ -157,7 +157,7 @@ describe("API tokens over HTTP", () => {
     const { token } = await createToken("other-service", "operator");
     const synchub = createSynchubClient({ url: server.url, token });
     const connections = await synchub.connections.list.query();
-    expect(connections.map((c) => c.name)).toEqual(["Main"]);
+    expect(connections.items.map((c) => c.name)).toEqual(["Main"]);
     const { jobId } = await synchub.connections.syncNow.mutate({ id: connectionId });
     expect(jobId).toBeTruthy();
 

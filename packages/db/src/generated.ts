@@ -197,6 +197,34 @@ export interface RateLimits {
   window_started_at: Generated<Timestamp>;
 }
 
+export interface RunCounts {
+  duration_bucket: number | null;
+  duration_ms_sum: Int8 | null;
+  kind: string | null;
+  last_finished_at: Timestamp | null;
+  pool: string | null;
+  runs: Int8 | null;
+  status: string | null;
+  task: string | null;
+}
+
+export interface RunRollups {
+  duration_bucket: number;
+  duration_ms_sum: Int8;
+  hour: Timestamp;
+  kind: string;
+  last_finished_at: Timestamp;
+  pool: string;
+  runs: Int8;
+  status: string;
+  task: string;
+}
+
+export interface RunRollupState {
+  only_row: Generated<boolean>;
+  rolled_up_until: Timestamp;
+}
+
 export interface Runs {
   attempt: Generated<number>;
   dead_letter_id: Int8 | null;
@@ -220,6 +248,17 @@ export interface Runs {
   target_id: string | null;
   task: string;
   trigger: "schedule" | "manual" | "sql" | "created" | "replay" | "webhook" | "http" | "qstash";
+}
+
+export interface RunTotals {
+  duration_bucket: number;
+  duration_ms_sum: Int8;
+  kind: string;
+  last_finished_at: Timestamp;
+  pool: string;
+  runs: Int8;
+  status: string;
+  task: string;
 }
 
 export interface ScheduleOccurrences {
@@ -333,6 +372,10 @@ export interface DB {
   quota_accounts: QuotaAccounts;
   quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;
+  run_counts: RunCounts;
+  run_rollup_state: RunRollupState;
+  run_rollups: RunRollups;
+  run_totals: RunTotals;
   runs: Runs;
   schedule_occurrences: ScheduleOccurrences;
   schedules: Schedules;

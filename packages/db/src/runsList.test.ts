@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const tasksOf = async (scope?: "work" | "syncs" | "jobs" | "ticks" | "all") =>
-  (await listRuns(t.db, scope ? { scope } : {})).map((run) => run.task).sort();
+  (await listRuns(t.db, scope ? { scope } : {})).items.map((run) => run.task).sort();
 
 describe("the run history", () => {
   it("lists syncs and business jobs by default, leaving out the scheduler's ticks, which a filter shows", async () => {
@@ -29,7 +29,7 @@ describe("the run history", () => {
     expect(await tasksOf("jobs")).toEqual(["credits.grant"]);
     expect(await tasksOf("ticks")).toEqual(["schedules.tick", "sync.tick"]);
     expect(await tasksOf("all")).toHaveLength(4);
-    const [sync] = await listRuns(t.db, { scope: "syncs" });
+    const [sync] = (await listRuns(t.db, { scope: "syncs" })).items;
     expect(sync).toMatchObject({ connection_id: connectionId, connection_name: "c", provider: "openai" });
   });
 });

@@ -93,11 +93,11 @@ describe("login throttling", () => {
     const listed = await query(
       a.server.url,
       "audit.list",
-      { action: "auth.", limit: 500 },
+      { action: "auth.", limit: 200 },
       { authorization: `Bearer ${token}` },
     );
-    const rows = ((await listed.json()) as { result: { data: { json: { action: string }[] } } }).result.data
-      .json;
+    const rows = ((await listed.json()) as { result: { data: { json: { items: { action: string }[] } } } })
+      .result.data.json.items;
     expect(new Set(rows.map((row) => row.action))).toEqual(
       new Set(["auth.login", "auth.login_failed", "auth.lockout"]),
     );
@@ -107,8 +107,9 @@ describe("login throttling", () => {
       { action: "auth.lockout" },
       { authorization: `Bearer ${token}` },
     );
-    const lockoutRows = ((await lockouts.json()) as { result: { data: { json: { action: string }[] } } })
-      .result.data.json;
+    const lockoutRows = (
+      (await lockouts.json()) as { result: { data: { json: { items: { action: string }[] } } } }
+    ).result.data.json.items;
     expect(lockoutRows.length).toBeGreaterThanOrEqual(3);
     expect(lockoutRows.every((row) => row.action === "auth.lockout")).toBe(true);
   });

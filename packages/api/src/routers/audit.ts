@@ -1,5 +1,6 @@
 import { listAudit } from "@synchub/db";
 import { z } from "zod";
+import { pageFields, readPage } from "../paging.ts";
 import { procedureFor, router } from "../trpc.ts";
 
 export const auditFilterSchema = z.object({
@@ -8,12 +9,14 @@ export const auditFilterSchema = z.object({
   actor: z.string().trim().min(1).max(200).optional(),
   /** An exact action, or a family ending in a dot: "auth." is every login, failure and lockout. */
   action: z.string().trim().min(1).max(100).optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
 });
 
 export const auditRouter = router({
-  /** Newest first. (Default limit: 200) */
+  /** A page of entries, newest first. */
   list: procedureFor("viewer")
-    .input(auditFilterSchema.optional())
-    .query(({ ctx, input }) => listAudit(ctx.db, input ?? {})),
+    .input(auditFilterSchema.extend(pageFields).optional())
+    .query(({ ctx, input }) => {
+      const { cursor: _, limit: __, ...filter } = input ?? {};
+      return readPage(ctx, "audit", input, (page) => listAudit(ctx.db, { ...filter, ...page }));
+    }),
 });

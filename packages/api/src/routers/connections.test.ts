@@ -146,7 +146,7 @@ describe("connections API", () => {
 
   it("refuses callers who are not logged in, and viewers who try to act", async () => {
     await expect(callerAs(null).connections.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    const [connection] = await callerAs("viewer").connections.list();
+    const [connection] = (await callerAs("viewer").connections.list()).items;
     await expect(callerAs("viewer").connections.pause({ id: connection!.id })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
@@ -221,6 +221,128 @@ describe("late connections", () => {
       t.db,
     );
     const listed = await callerAs("viewer").connections.list({ late: true });
-    expect(listed.map((connection) => connection.name)).toEqual(["Overdue"]);
+    expect(listed.items.map((connection) => connection.name)).toEqual(["Overdue"]);
+    expect(await callerAs("viewer").connections.summary({ late: true })).toMatchObject({ total: 1, late: 1 });
+  });
+});
+
+describe("the connections list, page by page", () => {
+  type Filter = Omit<
+    NonNullable<Parameters<ReturnType<typeof callerAs>["connections"]["list"]>[0]>,
+    "cursor"
+  >;
+  type Row = Awaited<ReturnType<ReturnType<typeof callerAs>["connections"]["list"]>>["items"][number];
+
+  /** Every connection a filter selects, two a page; none twice. */
+  async function every(filter: Filter): Promise<Row[]> {
+    const rows: Row[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Row[]; nextCursor: string | null } = await callerAs("viewer").connections.list({
+        ...filter,
+        cursor,
+        limit: 2,
+      });
+      rows.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
+    return rows;
+  }
+
+  let percent: string;
+  let underscore: string;
+  beforeAll(async () => {
+    [percent, underscore] = (
+      await t.db
+        .insertInto("tenants")
+        .values([
+          { name: "Zed 100% Ltd", tier: "free" },
+          { name: "Zed_Co", tier: "enterprise" },
+        ])
+        .returning("id")
+        .execute()
+    ).map((row) => row.id) as [string, string];
+    const rows = [
+      ...["one", "two", "three", "four", "five"].map((name) => [percent, "openai", `zz ${name}`]),
+      ...["six", "seven"].map((name) => [percent, "anthropic", `zz ${name}`]),
+      ...["eight", "nine", "ten"].map((name) => [underscore, "openai", `zz ${name}`]),
+    ];
+    const ids = await t.db
+      .insertInto("connections")
+      .values(
+        rows.map(([tenant, provider, name]) => ({
+          tenant_id: tenant!,
+          provider: provider!,
+          name: name!,
+          credentials_encrypted: "v2.x.y.z",
+        })),
+      )
+      .returning(["id", "name"])
+      .execute();
+    const id = (name: string) => ids.find((row) => row.name === `zz ${name}`)!.id;
+    await t.db
+      .updateTable("sync_targets")
+      .set({ status: "paused" })
+      .where("id", "in", [id("one"), id("eight")])
+      .execute();
+    await t.db
+      .updateTable("sync_targets")
+      .set({ sync_status: "failed" })
+      .where("id", "in", [id("two"), id("six"), id("nine")])
+      .execute();
+    await t.db
+      .updateTable("sync_targets")
+      .set({ sync_status: "running" })
+      .where("id", "=", id("three"))
+      .execute();
+  });
+
+  it("pages each filter to its last connection, and the summary counts what the filter selects", async () => {
+    const all = await every({ search: "Zed" });
+    expect(all.map((row) => row.name)).toEqual(
+      ["five", "four", "one", "seven", "six", "three", "two", "eight", "nine", "ten"].map(
+        (name) => `zz ${name}`,
+      ),
+    );
+    expect((await every({ search: "Zed", provider: "anthropic" })).map((row) => row.name)).toEqual([
+      "zz seven",
+      "zz six",
+    ]);
+    expect(await every({ search: "Zed", tier: "free" })).toHaveLength(7);
+    expect((await every({ tenantId: underscore })).map((row) => row.tenant_name)).toEqual(
+      Array(3).fill("Zed_Co"),
+    );
+    expect((await every({ search: "Zed", status: "paused" })).map((row) => row.name)).toEqual([
+      "zz one",
+      "zz eight",
+    ]);
+    expect((await every({ search: "Zed", syncStatus: "failed" })).map((row) => row.name)).toEqual([
+      "zz six",
+      "zz two",
+      "zz nine",
+    ]);
+
+    expect(await callerAs("viewer").connections.summary({ search: "Zed" })).toEqual({
+      total: 10,
+      ok: 0,
+      running: 1,
+      pending: 6,
+      failed: 3,
+      paused: 2,
+      late: 0,
+    });
+    expect(
+      await callerAs("viewer").connections.summary({ tenantId: percent, syncStatus: "failed" }),
+    ).toMatchObject({ total: 2, failed: 2 });
+  });
+
+  it("searches tenant and connection names for the text as typed, % and _ included", async () => {
+    expect((await every({ search: "100%" })).map((row) => row.tenant_name)).toEqual(
+      Array(7).fill("Zed 100% Ltd"),
+    );
+    expect((await every({ search: "zed_" })).map((row) => row.tenant_name)).toEqual(Array(3).fill("Zed_Co"));
+    expect((await every({ search: "ZZ SEV" })).map((row) => row.name)).toEqual(["zz seven"]);
+    expect(await every({ search: "no such name" })).toEqual([]);
   });
 });

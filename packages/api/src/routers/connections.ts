@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { credentialsSchemaFor, providerIds } from "@synchub/connectors";
 import {
+  countConnections,
   findConnection,
   findTenant,
   insertConnection,
@@ -10,6 +11,7 @@ import {
 } from "@synchub/db";
 import { tierSchema } from "@synchub/domain";
 import { z } from "zod";
+import { pageFields, readPage } from "../paging.ts";
 import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
 
 export const connectionFilterSchema = z.object({
@@ -48,9 +50,18 @@ export const createConnectionSchema = z
 const idInput = z.object({ id: z.uuid() });
 
 export const connectionsRouter = router({
+  /** A page of connections by tenant name, then name. */
   list: procedureFor("viewer")
+    .input(connectionFilterSchema.extend(pageFields).optional())
+    .query(({ ctx, input }) => {
+      const { cursor: _, limit: __, ...filter } = input ?? {};
+      return readPage(ctx, "connections", input, (page) => listConnections(ctx.db, { ...filter, ...page }));
+    }),
+
+  /** How many connections the filter selects, by status, sync status and lateness. */
+  summary: procedureFor("viewer")
     .input(connectionFilterSchema.optional())
-    .query(({ ctx, input }) => listConnections(ctx.db, input ?? {})),
+    .query(({ ctx, input }) => countConnections(ctx.db, input ?? {})),
 
   byId: procedureFor("viewer")
     .input(idInput)

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { fileDeadLetter } from "@synchub/db";
-import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
+import { createTestDatabase, insertTestConnection, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox, errorFingerprint } from "@synchub/domain";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,10 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
+// One server key for every call, as in a server: a cursor is sealed and opened with it.
+const secrets = createSecretBox(randomBytes(32).toString("base64"));
+
 function callerAs(role: "viewer" | "operator") {
   const ctx: ApiContext = {
     db: t.db,
-    secrets: createSecretBox(randomBytes(32).toString("base64")),
+    secrets,
     user: { id: "00000000-0000-4000-8000-000000000000", username: `${role}-user`, role },
     session: { token: null, set() {}, clear() {} },
   };
@@ -50,8 +53,9 @@ describe("dead letters API", () => {
     const b = await deadLetter("OpenAI rejected the admin key (401 invalid_api_key): sk-adm***xyz");
     await deadLetter("OpenAI answered 400: start_time is required");
 
-    const groups = await callerAs("viewer").deadLetters.groups();
+    const groups = (await callerAs("viewer").deadLetters.groups()).items;
     expect(groups.map((group) => Number(group.count))).toEqual([2, 1]);
+    expect(await callerAs("viewer").deadLetters.summary()).toEqual({ letters: 3, groups: 2 });
 
     const { replayed } = await callerAs("operator").deadLetters.replay({
       fingerprint: groups[0]!.fingerprint,
@@ -60,7 +64,7 @@ describe("dead letters API", () => {
     const payloads = await jobPayloads();
     expect(payloads.map((p) => String(p.deadLetterId)).sort()).toEqual([a, b].sort());
     const rows = await callerAs("viewer").deadLetters.list({ status: "replaying" });
-    expect(rows).toHaveLength(2);
+    expect(rows.items).toHaveLength(2);
     const audit = await t.db
       .selectFrom("audit_log")
       .selectAll()
@@ -108,5 +112,45 @@ describe("dead letters API", () => {
     await expect(callerAs("operator").deadLetters.discard({ ids: [id], reason: "" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
+  });
+
+  it("pages a whole group's letters to the last, each naming its connection, and counts the open ones", async () => {
+    const connectionId = await insertTestConnection(t.db, { status: "paused" });
+    const message = "Volcengine answered 500: the big outage";
+    const ids = await Promise.all(
+      Array.from({ length: 7 }, () =>
+        fileDeadLetter(t.db, {
+          task: "sync.target",
+          payload: { targetId: connectionId },
+          jobKey: null,
+          queueName: null,
+          targetId: connectionId,
+          errorClass: "transient",
+          error: message,
+          fingerprint: errorFingerprint("sync.target", "transient", message),
+          attempts: 5,
+          nextAutoRetryAt: null,
+        }),
+      ),
+    );
+    const before = await callerAs("viewer").deadLetters.summary();
+    const fingerprint = errorFingerprint("sync.target", "transient", message);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof callerAs>["deadLetters"]["list"]>> = await callerAs(
+        "viewer",
+      ).deadLetters.list({ status: "open", fingerprint, cursor, limit: 3 });
+      for (const letter of page.items) {
+        expect(letter).toMatchObject({ connection_id: connectionId, tenant_name: "T", connection_name: "c" });
+        seen.push(letter.id);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+
+    await callerAs("operator").deadLetters.discard({ fingerprint, reason: "Outage is over" });
+    const after = await callerAs("viewer").deadLetters.summary();
+    expect(after).toEqual({ letters: before.letters - 7, groups: before.groups - 1 });
   });
 });

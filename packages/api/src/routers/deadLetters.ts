@@ -1,4 +1,5 @@
 import {
+  countOpenDeadLetters,
   deadLetterGroups,
   discardDeadLetters,
   findDeadLetter,
@@ -7,6 +8,7 @@ import {
 } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { pageFields, pageInput, readPage } from "../paging.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
 import { bigintId } from "./ids.ts";
 
@@ -17,19 +19,32 @@ export const deadLetterSelectionSchema = z.union([
 ]);
 
 export const deadLettersRouter = router({
-  groups: procedureFor("viewer").query(({ ctx }) => deadLetterGroups(ctx.db)),
+  /** A page of open dead letters' groups, largest first. */
+  groups: procedureFor("viewer")
+    .input(pageInput.optional())
+    .query(({ ctx, input }) =>
+      readPage(ctx, "deadLetterGroups", input, (page) => deadLetterGroups(ctx.db, page)),
+    ),
 
+  /** How many dead letters are open, in how many groups. */
+  summary: procedureFor("viewer").query(({ ctx }) => countOpenDeadLetters(ctx.db)),
+
+  /** A page of dead letters, the latest failure first: by status, or a whole group's. */
   list: procedureFor("viewer")
     .input(
       z
         .object({
           status: z.enum(["open", "replaying", "resolved", "discarded"]).optional(),
-          fingerprint: z.string().optional(),
-          limit: z.number().int().min(1).max(1000).optional(),
+          fingerprint: z.string().max(100).optional(),
+          ...pageFields,
         })
         .optional(),
     )
-    .query(({ ctx, input }) => listDeadLetters(ctx.db, input ?? {})),
+    .query(({ ctx, input }) =>
+      readPage(ctx, "deadLetters", input, (page) =>
+        listDeadLetters(ctx.db, { status: input?.status, fingerprint: input?.fingerprint, ...page }),
+      ),
+    ),
 
   byId: procedureFor("viewer")
     .input(z.object({ id: bigintId("Dead letter") }))

@@ -1,5 +1,12 @@
-import { listProviderSettings, listRateLimits, recordAudit, updateProviderSettings } from "@synchub/db";
+import {
+  listProviderSettings,
+  listRateLimits,
+  rateLimitTotals,
+  recordAudit,
+  updateProviderSettings,
+} from "@synchub/db";
 import { z } from "zod";
+import { pageInput, readPage } from "../paging.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
 
 export const providerSettingsSchema = z.object({
@@ -10,20 +17,31 @@ export const providerSettingsSchema = z.object({
 });
 
 export const rateLimitsRouter = router({
-  /** Each pacing key's budget and pause, as every worker sees it. */
-  list: procedureFor("viewer").query(async ({ ctx }) => {
-    const now = Date.now();
-    return (await listRateLimits(ctx.db)).map((row) => ({
-      ...row,
-      // A key that never made a call has next_allowed_at = -infinity, which JSON cannot carry.
-      next_allowed_at: Number.isFinite(Number(row.next_allowed_at)) ? row.next_allowed_at : null,
-      paused: row.paused_until !== null && row.paused_until.getTime() > now,
-      remainingThisHour:
-        row.window_started_at.getTime() <= now - 3_600_000
-          ? row.hourly_cap
-          : row.hourly_cap - row.window_count,
-    }));
-  }),
+  /** A page of pacing keys (the pools' first), each with its budget and pause as every worker sees it. */
+  list: procedureFor("viewer")
+    .input(pageInput.optional())
+    .query(({ ctx, input }) =>
+      readPage(ctx, "rateLimits", input, async (page) => {
+        const now = Date.now();
+        const { items, next } = await listRateLimits(ctx.db, page);
+        return {
+          next,
+          items: items.map((row) => ({
+            ...row,
+            // A key that never made a call has next_allowed_at = -infinity, which JSON cannot carry.
+            next_allowed_at: Number.isFinite(Number(row.next_allowed_at)) ? row.next_allowed_at : null,
+            paused: row.paused_until !== null && row.paused_until.getTime() > now,
+            remainingThisHour:
+              row.window_started_at.getTime() <= now - 3_600_000
+                ? row.hourly_cap
+                : row.hourly_cap - row.window_count,
+          })),
+        };
+      }),
+    ),
+
+  /** Totals over every key: how many, how many paused now, deferrals and 429s. */
+  summary: procedureFor("viewer").query(({ ctx }) => rateLimitTotals(ctx.db)),
 
   providers: procedureFor("viewer").query(({ ctx }) => listProviderSettings(ctx.db)),
 

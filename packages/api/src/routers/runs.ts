@@ -1,9 +1,11 @@
 import { findRun, listRuns } from "@synchub/db";
 import { z } from "zod";
+import { pageFields, readPage } from "../paging.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
 import { bigintId } from "./ids.ts";
 
 export const runsRouter = router({
+  /** A page of runs, newest first. */
   list: procedureFor("viewer")
     .input(
       z
@@ -12,11 +14,20 @@ export const runsRouter = router({
           status: z.enum(["running", "succeeded", "failed", "deferred"]).optional(),
           /** (Default: "work", every run but the scheduler's ticks) */
           scope: z.enum(["work", "syncs", "jobs", "ticks", "all"]).optional(),
-          limit: z.number().int().min(1).max(500).optional(),
+          ...pageFields,
         })
         .optional(),
     )
-    .query(({ ctx, input }) => listRuns(ctx.db, input ?? {})),
+    .query(({ ctx, input }) =>
+      readPage(ctx, "runs", input, (page) =>
+        listRuns(ctx.db, {
+          connectionId: input?.connectionId,
+          status: input?.status,
+          scope: input?.scope,
+          ...page,
+        }),
+      ),
+    ),
 
   byId: procedureFor("viewer")
     .input(z.object({ id: bigintId("Run") }))

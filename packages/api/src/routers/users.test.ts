@@ -193,20 +193,24 @@ describe("tokens API", () => {
 describe("audit API", () => {
   it("lists newest first and filters by object type, object and actor", async () => {
     const viewer = callerAs("viewer");
-    const all = await viewer.audit.list();
+    const all = (await viewer.audit.list()).items;
     expect(all.length).toBeGreaterThan(3);
     const times = all.map((row) => Number(row.id));
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
-    const tokens = await viewer.audit.list({ objectType: "api_token" });
+    const tokens = (await viewer.audit.list({ objectType: "api_token" })).items;
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.every((row) => row.object_type === "api_token")).toBe(true);
 
     const one = tokens[0]!;
     expect(
-      (await viewer.audit.list({ objectId: one.object_id! })).every((row) => row.object_id === one.object_id),
+      (await viewer.audit.list({ objectId: one.object_id! })).items.every(
+        (row) => row.object_id === one.object_id,
+      ),
     ).toBe(true);
-    expect(await viewer.audit.list({ actor: "nobody-at-all" })).toEqual([]);
-    expect(await viewer.audit.list({ actor: "root", limit: 2 })).toHaveLength(2);
+    expect(await viewer.audit.list({ actor: "nobody-at-all" })).toEqual({ items: [], nextCursor: null });
+    const two = await viewer.audit.list({ actor: "root", limit: 2 });
+    expect(two.items).toHaveLength(2);
+    expect(two.nextCursor).toEqual(expect.any(String));
   });
 });

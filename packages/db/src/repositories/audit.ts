@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { DEFAULT_PAGE_SIZE, exactTime, type Keyset, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -28,7 +29,8 @@ export async function recordAudit(db: Executor, entries: AuditEntry[]): Promise<
     .execute();
 }
 
-export function listAudit(
+/** One page of the audit log, newest first (at, then id). */
+export async function listAudit(
   db: Executor,
   filter: {
     objectType?: string;
@@ -36,15 +38,20 @@ export function listAudit(
     actor?: string;
     /** An exact action, or a family when it ends with a dot ("auth." lists every login event). */
     action?: string;
+    /** The previous page's last keyset: [at to the microsecond, id]. (Default: the first page) */
+    after?: Keyset | null;
+    /** Entries per page. (Default: 50) */
     limit?: number;
   } = {},
 ) {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   let query = db
     .selectFrom("audit_log")
     .selectAll()
+    .select(exactTime(sql`audit_log.at`).as("keyset_at"))
     .orderBy("at", "desc")
     .orderBy("id", "desc")
-    .limit(filter.limit ?? 200);
+    .limit(limit + 1);
   if (filter.objectType) query = query.where("object_type", "=", filter.objectType);
   if (filter.objectId) query = query.where("object_id", "=", filter.objectId);
   if (filter.actor) query = query.where("actor", "=", filter.actor);
@@ -54,5 +61,15 @@ export function listAudit(
   } else if (filter.action) {
     query = query.where("action", "=", filter.action);
   }
-  return query.execute();
+  if (filter.after) {
+    const [at, id] = filter.after;
+    query = query.where(sql<boolean>`(audit_log.at, audit_log.id) < (${at}::timestamptz, ${id}::bigint)`);
+  }
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.keyset_at, row.id],
+    ({ keyset_at: _, ...entry }) => entry,
+  );
 }

@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { type Database, queryPrepared } from "../client.ts";
 import type { DB } from "../generated.ts";
+import { DEFAULT_PAGE_SIZE, type Keyset, type KeysetPage, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -50,35 +51,122 @@ export interface ConnectionFilter {
   search?: string;
   /** Only active connections overdue by more than their own interval (what /health/sync calls late). */
   late?: boolean;
-  limit?: number;
 }
 
-export function listConnections(db: Executor, filter: ConnectionFilter = {}) {
+/** Overdue by more than its own interval; `next_sync_at < now()` lets the due index find them. */
+const isLate = sql<boolean>`target.status = 'active' and target.next_sync_at < now()
+  and now() - target.next_sync_at > target.interval_ms * interval '1 millisecond'`;
+
+/** The filter's conditions on a connection's target (`target`). */
+function targetConditions(filter: ConnectionFilter): RawBuilder<boolean>[] {
+  const conditions: RawBuilder<boolean>[] = [];
+  if (filter.status) conditions.push(sql<boolean>`target.status = ${filter.status}`);
+  if (filter.syncStatus) conditions.push(sql<boolean>`target.sync_status = ${filter.syncStatus}`);
+  if (filter.late) conditions.push(isLate);
+  return conditions;
+}
+
+/** The filter's conditions on the connection (`connections`) and its tenant (`tenants`). */
+function connectionConditions(filter: ConnectionFilter): RawBuilder<boolean>[] {
+  const conditions: RawBuilder<boolean>[] = [];
+  if (filter.provider) conditions.push(sql<boolean>`connections.provider = ${filter.provider}`);
+  if (filter.tenantId) conditions.push(sql<boolean>`connections.tenant_id = ${filter.tenantId}::uuid`);
+  if (filter.tier) conditions.push(sql<boolean>`tenants.tier = ${filter.tier}`);
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`;
+    // Each name on its own, so each one's trigram index answers it; an OR across the join would
+    // read every connection.
+    conditions.push(sql<boolean>`connections.id in (
+      select by_name.id from synchub.connections by_name where by_name.name ilike ${pattern}
+      union all
+      select by_tenant.id from synchub.connections by_tenant
+      join synchub.tenants named on named.id = by_tenant.tenant_id
+      where named.name ilike ${pattern})`);
+  }
+  return conditions;
+}
+
+const all = (conditions: RawBuilder<boolean>[]) => sql<boolean>`${sql.join(conditions, sql` and `)}`;
+
+/**
+ * One page of connections in tenant-name order, then connection name; the tenant id and the
+ * connection id break ties, so tenants that share a name stay apart and every row has one place.
+ */
+export async function listConnections(
+  db: Executor,
+  filter: ConnectionFilter & {
+    /** The previous page's last keyset: [tenant name, tenant id, name, id]. (Default: the first page) */
+    after?: Keyset | null;
+    /** Connections per page. (Default: 50) */
+    limit?: number;
+  } = {},
+): Promise<KeysetPage<ConnectionView>> {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  const conditions = [...targetConditions(filter), ...connectionConditions(filter)];
   let query = connectionsWithTargets(db)
     .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
     .orderBy("tenants.name")
+    .orderBy("tenants.id")
     .orderBy("connections.name")
-    .limit(filter.limit ?? 500);
-  if (filter.status) query = query.where("target.status", "=", filter.status);
-  if (filter.syncStatus) query = query.where("target.sync_status", "=", filter.syncStatus);
-  if (filter.provider) query = query.where("connections.provider", "=", filter.provider);
-  if (filter.tenantId) query = query.where("connections.tenant_id", "=", filter.tenantId);
-  if (filter.tier) query = query.where("tenants.tier", "=", filter.tier);
-  if (filter.late) {
+    .orderBy("connections.id")
+    .limit(limit + 1);
+  if (conditions.length > 0) query = query.where(all(conditions));
+  if (filter.after) {
+    const [tenantName, tenantId, name, id] = filter.after;
     query = query
-      .where("target.status", "=", "active")
-      .where(sql<boolean>`now() - target.next_sync_at > target.interval_ms * interval '1 millisecond'`);
+      // The tenant half alone lets the tenants index start where the page did.
+      .where(sql<boolean>`(tenants.name, tenants.id) >= (${tenantName}, ${tenantId}::uuid)`)
+      .where(
+        sql<boolean>`(tenants.name, tenants.id, connections.name, connections.id) > (${tenantName}, ${tenantId}::uuid, ${name}, ${id}::uuid)`,
+      );
   }
-  if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`;
-    query = query.where((eb) =>
-      eb.or([eb("connections.name", "ilike", pattern), eb("tenants.name", "ilike", pattern)]),
-    );
-  }
-  return query.execute();
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.tenant_name, row.tenant_id, row.name, row.id],
+    (row) => row,
+  );
 }
 
-export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
+/**
+ * How many connections a filter selects, by state: the Connections page's summary. Counted over
+ * the targets, joining connections and tenants only for a filter that needs them.
+ */
+export async function countConnections(db: Executor, filter: ConnectionFilter = {}) {
+  let query = db.selectFrom("sync_targets as target").where("target.kind", "=", "llm.costs");
+  const onTarget = targetConditions(filter);
+  if (onTarget.length > 0) query = query.where(all(onTarget));
+  const onConnection = connectionConditions(filter);
+  if (onConnection.length > 0) {
+    query = query.where(sql<boolean>`target.subject_id in (
+      select connections.id from synchub.connections
+      join synchub.tenants on tenants.id = connections.tenant_id
+      where ${all(onConnection)})`);
+  }
+  const row = await query
+    .select((eb) => [
+      eb.fn.countAll<string>().as("total"),
+      sql<string>`count(*) filter (where target.sync_status = 'ok')`.as("ok"),
+      sql<string>`count(*) filter (where target.sync_status = 'running')`.as("running"),
+      sql<string>`count(*) filter (where target.sync_status = 'pending')`.as("pending"),
+      sql<string>`count(*) filter (where target.sync_status = 'failed')`.as("failed"),
+      sql<string>`count(*) filter (where target.status = 'paused')`.as("paused"),
+      sql<string>`count(*) filter (where ${isLate})`.as("late"),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    total: Number(row.total),
+    ok: Number(row.ok),
+    running: Number(row.running),
+    pending: Number(row.pending),
+    failed: Number(row.failed),
+    paused: Number(row.paused),
+    late: Number(row.late),
+  };
+}
+
+export type ConnectionView = NonNullable<Awaited<ReturnType<typeof findConnection>>>;
 
 export function findConnection(db: Executor, id: string) {
   return connectionsWithTargets(db)

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
 import { recordAudit } from "./audit.ts";
+import { DEFAULT_PAGE_SIZE, exactTime, type Keyset, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -165,14 +166,19 @@ export async function discardDeadLetters(
   });
 }
 
-export function listDeadLetters(
-  db: Executor,
-  filter: {
-    status?: "open" | "replaying" | "resolved" | "discarded";
-    fingerprint?: string;
-    limit?: number;
-  } = {},
-) {
+export interface DeadLetterFilter {
+  status?: "open" | "replaying" | "resolved" | "discarded";
+  /** One group's letters. */
+  fingerprint?: string;
+  /** The previous page's last keyset: [last_failed_at to the microsecond, id]. (Default: the first page) */
+  after?: Keyset | null;
+  /** Letters per page. (Default: 50) */
+  limit?: number;
+}
+
+/** One page of dead letters, the latest failure first; each names the connection it came from. */
+export async function listDeadLetters(db: Executor, filter: DeadLetterFilter = {}) {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   let query = db
     .selectFrom("dead_letters")
     .leftJoin("sync_targets as target", "target.id", "dead_letters.target_id")
@@ -187,17 +193,43 @@ export function listDeadLetters(
       "connections.name as connection_name",
       "connections.provider",
       "tenants.name as tenant_name",
+      exactTime(sql`dead_letters.last_failed_at`).as("keyset_failed_at"),
     ])
     .orderBy("dead_letters.last_failed_at", "desc")
-    .limit(filter.limit ?? 200);
+    .orderBy("dead_letters.id", "desc")
+    .limit(limit + 1);
   if (filter.status) query = query.where("dead_letters.status", "=", filter.status);
   if (filter.fingerprint) query = query.where("dead_letters.fingerprint", "=", filter.fingerprint);
-  return query.execute();
+  if (filter.after) {
+    const [failedAt, id] = filter.after;
+    query = query.where(
+      sql<boolean>`(dead_letters.last_failed_at, dead_letters.id) < (${failedAt}::timestamptz, ${id}::bigint)`,
+    );
+  }
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.keyset_failed_at, row.id],
+    ({ keyset_failed_at: _, ...letter }) => letter,
+  );
 }
 
-/** Open dead letters grouped by cause, largest group first. */
-export function deadLetterGroups(db: Executor) {
-  return db
+/**
+ * Open dead letters grouped by cause, largest group first (then by fingerprint), a page at a
+ * time: a flood of distinct errors must not come back as one answer.
+ */
+export async function deadLetterGroups(
+  db: Executor,
+  page: {
+    /** The previous page's last keyset: [count, fingerprint, task, error class]. (Default: the first page) */
+    after?: Keyset | null;
+    /** Groups per page. (Default: 50) */
+    limit?: number;
+  } = {},
+) {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  let query = db
     .selectFrom("dead_letters")
     .where("status", "=", "open")
     .groupBy(["fingerprint", "task", "error_class"])
@@ -210,8 +242,38 @@ export function deadLetterGroups(db: Executor) {
       eb.fn.min("first_failed_at").as("first_failed_at"),
       sql<string>`(array_agg(error order by last_failed_at desc))[1]`.as("sample_error"),
     ])
-    .orderBy("count", "desc")
-    .execute();
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("fingerprint")
+    .orderBy("task")
+    .orderBy("error_class")
+    .limit(limit + 1);
+  if (page.after) {
+    const [count, fingerprint, task, errorClass] = page.after;
+    // Negated, the count sorts ascending like the rest, so one row comparison says "after".
+    query = query.having(
+      sql<boolean>`(-count(*), fingerprint, task, error_class) > (${-Number(count)}::bigint, ${fingerprint}, ${task}, ${errorClass})`,
+    );
+  }
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.count, row.fingerprint, row.task, row.error_class],
+    (row) => row,
+  );
+}
+
+/** How many dead letters are open, and in how many groups (the page's summary line). */
+export async function countOpenDeadLetters(db: Executor) {
+  const row = await db
+    .selectFrom("dead_letters")
+    .where("status", "=", "open")
+    .select((eb) => [
+      eb.fn.countAll<string>().as("letters"),
+      sql<string>`count(distinct (fingerprint, task, error_class))`.as("groups"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { letters: Number(row.letters), groups: Number(row.groups) };
 }
 
 export function findDeadLetter(db: Executor, id: string) {

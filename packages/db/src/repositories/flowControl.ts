@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { DEFAULT_PAGE_SIZE, type Keyset, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -31,8 +32,76 @@ export async function pauseRateLimit(db: Executor, key: string, until: Date, rea
   await sql`select synchub.pause_rate_limit(${key}, ${until}, ${reason})`.execute(db);
 }
 
-export function listRateLimits(db: Executor) {
-  return db.selectFrom("rate_limits").selectAll().orderBy("key").execute();
+/**
+ * One page of pacing keys: the pools' keys first, then the per-credential ones (there may be one
+ * per target), each by key. A credential key names its connection, looked up for the page's rows
+ * only.
+ */
+export async function listRateLimits(
+  db: Executor,
+  page: {
+    /** The previous page's last keyset: ["credential" or "pool", key]. (Default: the first page) */
+    after?: Keyset | null;
+    /** Keys per page. (Default: 50) */
+    limit?: number;
+  } = {},
+) {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const isCredential = sql<boolean>`(rate_limits.key like 'credential:%')`;
+  let query = db
+    .selectFrom("rate_limits")
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("connections")
+          .innerJoin("tenants", "tenants.id", "connections.tenant_id")
+          .select(sql<string>`tenants.name || ' / ' || connections.name`.as("name"))
+          // A credential key ends with its target's id, which is its connection's for llm.costs.
+          .where(
+            "connections.id",
+            "=",
+            sql<string>`case when rate_limits.key ~ '^credential:[0-9a-f-]{36}$' then substr(rate_limits.key, 12)::uuid end`,
+          )
+          .as("subject"),
+      (join) => join.onTrue(),
+    )
+    .selectAll("rate_limits")
+    .select("subject.name as subject_name")
+    .orderBy(isCredential)
+    .orderBy("rate_limits.key")
+    .limit(limit + 1);
+  if (page.after) {
+    const [group, key] = page.after;
+    query = query.where(
+      sql<boolean>`(${isCredential}, rate_limits.key) > (${group === "credential"}, ${key})`,
+    );
+  }
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.key.startsWith("credential:") ? "credential" : "pool", row.key],
+    (row) => row,
+  );
+}
+
+/** Totals over every pacing key: the Rate limits page's summary. */
+export async function rateLimitTotals(db: Executor) {
+  const row = await db
+    .selectFrom("rate_limits")
+    .select((eb) => [
+      eb.fn.countAll<string>().as("keys"),
+      sql<string>`count(*) filter (where paused_until > now())`.as("paused"),
+      sql<string>`coalesce(sum(deferrals), 0)`.as("deferrals"),
+      sql<string>`coalesce(sum(throttled), 0)`.as("throttled"),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    keys: Number(row.keys),
+    paused: Number(row.paused),
+    deferrals: Number(row.deferrals),
+    throttled: Number(row.throttled),
+  };
 }
 
 /**

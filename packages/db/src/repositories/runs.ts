@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { DEFAULT_PAGE_SIZE, exactTime, type Keyset, type KeysetPage, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -14,6 +15,9 @@ export interface RunFilter {
    */
   scope?: "work" | "syncs" | "jobs" | "ticks" | "all";
   status?: "running" | "succeeded" | "failed" | "deferred";
+  /** The keyset of the previous page's last run: [started_at to the microsecond, id]. (Default: the first page) */
+  after?: Keyset | null;
+  /** Runs per page. (Default: 50) */
   limit?: number;
 }
 
@@ -41,33 +45,52 @@ function runsWithSubjects(db: Executor) {
 /** Tasks that only keep the scheduler going; their runs would crowd the history. */
 export const SCHEDULER_TICKS = ["schedules.tick", "sync.tick"] as const;
 
-export function listRuns(db: Executor, filter: RunFilter = {}) {
+/**
+ * One page of the run history, newest first (started_at, then id). The scheduler's tasks are
+ * inlined as literals, not parameters, so the planner can match the partial indexes of migration
+ * 0021 that name them.
+ */
+export async function listRuns(db: Executor, filter: RunFilter = {}): Promise<KeysetPage<RunView>> {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  const ticks = sql.join(SCHEDULER_TICKS.map((task) => sql.lit(task)));
   let query = runsWithSubjects(db)
+    .select(exactTime(sql`runs.started_at`).as("keyset_started_at"))
     .orderBy("runs.started_at", "desc")
     .orderBy("runs.id", "desc")
-    .limit(filter.limit ?? 100);
+    .limit(limit + 1);
+  if (filter.after) {
+    const [startedAt, id] = filter.after;
+    query = query.where(
+      sql<boolean>`(runs.started_at, runs.id) < (${startedAt}::timestamptz, ${id}::bigint)`,
+    );
+  }
   if (filter.connectionId) query = query.where("runs.target_id", "=", filter.connectionId);
   if (filter.task) query = query.where("runs.task", "=", filter.task);
-  const ticks = [...SCHEDULER_TICKS];
   switch (filter.scope ?? "work") {
     case "work":
-      query = query.where("runs.task", "not in", ticks);
+      query = query.where(sql<boolean>`runs.task not in (${ticks})`);
       break;
     case "syncs":
       query = query.where("runs.target_id", "is not", null);
       break;
     case "jobs":
-      query = query.where("runs.target_id", "is", null).where("runs.task", "not in", ticks);
+      query = query.where("runs.target_id", "is", null).where(sql<boolean>`runs.task not in (${ticks})`);
       break;
     case "ticks":
-      query = query.where("runs.task", "in", ticks);
+      query = query.where(sql<boolean>`runs.task in (${ticks})`);
       break;
   }
   if (filter.status) query = query.where("runs.status", "=", filter.status);
-  return query.execute();
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.keyset_started_at, row.id],
+    ({ keyset_started_at: _, ...run }) => run,
+  );
 }
 
-export type RunView = Awaited<ReturnType<typeof listRuns>>[number];
+export type RunView = NonNullable<Awaited<ReturnType<typeof findRun>>>;
 
 export function findRun(db: Executor, id: string) {
   return runsWithSubjects(db).where("runs.id", "=", id).executeTakeFirst();

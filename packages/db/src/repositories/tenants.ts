@@ -1,10 +1,42 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { DEFAULT_PAGE_SIZE, type Keyset, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export function listTenants(db: Executor) {
-  return db.selectFrom("tenants").selectAll().orderBy("name").execute();
+/** One page of tenants by name (then id), optionally those whose name contains `search`. */
+export async function listTenants(
+  db: Executor,
+  filter: {
+    /** Part of the name, case-insensitive. */
+    search?: string;
+    /** The previous page's last keyset: [name, id]. (Default: the first page) */
+    after?: Keyset | null;
+    /** Tenants per page. (Default: 50) */
+    limit?: number;
+  } = {},
+) {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  let query = db
+    .selectFrom("tenants")
+    .selectAll()
+    .orderBy("name")
+    .orderBy("id")
+    .limit(limit + 1);
+  if (filter.search) {
+    query = query.where("name", "ilike", `%${filter.search.replace(/[\\%_]/g, "\\$&")}%`);
+  }
+  if (filter.after) {
+    const [name, id] = filter.after;
+    query = query.where(sql<boolean>`(tenants.name, tenants.id) > (${name}, ${id}::uuid)`);
+  }
+  const rows = await query.execute();
+  return keysetPage(
+    rows,
+    limit,
+    (row) => [row.name, row.id],
+    (row) => row,
+  );
 }
 
 export function findTenant(db: Executor, id: string) {
