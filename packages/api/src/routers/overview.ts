@@ -1,7 +1,8 @@
-import { countNeedsAttention, hourlySyncRuns, targetGroupHealth } from "@synchub/db";
+import { countNeedsAttention, hourlySyncRuns, listNeedsAttention, targetGroupHealth } from "@synchub/db";
 import { quantileFromBuckets } from "@synchub/domain";
 import { sql } from "kysely";
 import { judgeTargetGroups } from "../health.ts";
+import { pageInput, readPage } from "../paging.ts";
 import { procedureFor, router } from "../trpc.ts";
 
 export const overviewRouter = router({
@@ -39,4 +40,15 @@ export const overviewRouter = router({
       needsAttention,
     };
   }),
+
+  /**
+   * Targets a person must look at, over all targets: paused by the engine after authentication
+   * failures, failing, never succeeded in a whole interval, or with an open dead letter. Most
+   * recently changed first. (Default: 50 a page)
+   */
+  needsAttention: procedureFor("viewer")
+    .input(pageInput.optional())
+    .query(({ ctx, input }) =>
+      readPage(ctx, "needsAttention", input, (page) => listNeedsAttention(ctx.db, page)),
+    ),
 });

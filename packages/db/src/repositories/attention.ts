@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { exactTime, type KeysetPage, keysetPage } from "./keyset.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -20,14 +21,6 @@ export interface AttentionItem {
   openDeadLetters: number;
   lastSyncedAt: Date | null;
   updatedAt: Date;
-  /** This row's place in the list, for the next page. */
-  position: AttentionPosition;
-}
-
-/** Where a page ended. updatedAt is Postgres' own text of the timestamp: a Date would drop the microseconds. */
-export interface AttentionPosition {
-  updatedAt: string;
-  id: string;
 }
 
 /*
@@ -46,13 +39,16 @@ const candidates = sql`
   union
   select target_id from synchub.dead_letters where status = 'open' and target_id is not null`;
 
-/** Targets needing a person, most recently changed first, a page at a time. */
+/**
+ * Targets needing a person, most recently changed first, a page at a time. The keyset is the
+ * last row's [updated_at to the microsecond, id].
+ */
 export async function listNeedsAttention(
   db: Executor,
-  options: { after?: AttentionPosition; limit: number },
-): Promise<AttentionItem[]> {
+  options: { after: readonly [string, string] | null; limit: number },
+): Promise<KeysetPage<AttentionItem>> {
   const after = options.after
-    ? sql`where (t.updated_at, t.id) < (${options.after.updatedAt}::timestamptz, ${options.after.id}::uuid)`
+    ? sql`where (t.updated_at, t.id) < (${options.after[0]}::timestamptz, ${options.after[1]}::uuid)`
     : sql``;
   const { rows } = await sql<{
     id: string;
@@ -76,7 +72,7 @@ export async function listNeedsAttention(
   }>`
     select t.id, t.kind, t.pool, t.subject_id, c.name, tn.name as tenant_name, t.status, t.sync_status,
       t.auth_failures, t.sync_error, t.paused_reason, t.consecutive_failures, t.last_synced_at,
-      t.created_at, t.interval_ms, t.updated_at, t.updated_at::text as position_at,
+      t.created_at, t.interval_ms, t.updated_at, ${exactTime(sql`t.updated_at`)} as position_at,
       (select count(*) from synchub.dead_letters d where d.target_id = t.id and d.status = 'open')::int
         as open_dead_letters
     from (${candidates}) needing
@@ -85,32 +81,36 @@ export async function listNeedsAttention(
     left join synchub.tenants tn on tn.id = c.tenant_id
     ${after}
     order by t.updated_at desc, t.id desc
-    limit ${options.limit}`.execute(db);
+    limit ${options.limit + 1}`.execute(db);
   const now = Date.now();
-  return rows.map((row) => {
-    const reasons: AttentionReason[] = [];
-    if (row.status === "paused" && row.auth_failures > 0) reasons.push("paused_by_system");
-    if (row.status === "active" && row.sync_status === "failed") reasons.push("failing");
-    if (row.status === "active" && !row.last_synced_at && now - row.created_at.getTime() > row.interval_ms)
-      reasons.push("never_succeeded");
-    if (row.open_dead_letters > 0) reasons.push("dead_letter");
-    return {
-      id: row.id,
-      kind: row.kind,
-      pool: row.pool,
-      subjectId: row.subject_id,
-      name: row.name,
-      tenantName: row.tenant_name,
-      reasons,
-      error: row.sync_error,
-      pausedReason: row.paused_reason,
-      consecutiveFailures: row.consecutive_failures,
-      openDeadLetters: row.open_dead_letters,
-      lastSyncedAt: row.last_synced_at,
-      updatedAt: row.updated_at,
-      position: { updatedAt: row.position_at, id: row.id },
-    };
-  });
+  return keysetPage(
+    rows,
+    options.limit,
+    (row) => [row.position_at, row.id],
+    (row) => {
+      const reasons: AttentionReason[] = [];
+      if (row.status === "paused" && row.auth_failures > 0) reasons.push("paused_by_system");
+      if (row.status === "active" && row.sync_status === "failed") reasons.push("failing");
+      if (row.status === "active" && !row.last_synced_at && now - row.created_at.getTime() > row.interval_ms)
+        reasons.push("never_succeeded");
+      if (row.open_dead_letters > 0) reasons.push("dead_letter");
+      return {
+        id: row.id,
+        kind: row.kind,
+        pool: row.pool,
+        subjectId: row.subject_id,
+        name: row.name,
+        tenantName: row.tenant_name,
+        reasons,
+        error: row.sync_error,
+        pausedReason: row.paused_reason,
+        consecutiveFailures: row.consecutive_failures,
+        openDeadLetters: row.open_dead_letters,
+        lastSyncedAt: row.last_synced_at,
+        updatedAt: row.updated_at,
+      };
+    },
+  );
 }
 
 /** How many targets need a person (the same test as the list). */
