@@ -8,8 +8,8 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 type Client = inferRouterClient<AppRouter>;
 export type User = NonNullable<Awaited<ReturnType<Client["auth"]["me"]["query"]>>>;
-export type Connection = Awaited<ReturnType<Client["connections"]["list"]["query"]>>[number];
-export type Run = Awaited<ReturnType<Client["runs"]["list"]["query"]>>[number];
+export type Connection = Awaited<ReturnType<Client["connections"]["list"]["query"]>>["items"][number];
+export type Run = Awaited<ReturnType<Client["runs"]["list"]["query"]>>["items"][number];
 
 /** Polling interval for everything that changes while syncs run. */
 export const LIVE_INTERVAL_MS = 2_000;

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useState } from "react";
-import { exactTime, fromNow } from "../format.ts";
+import { count, exactTime, fromNow } from "../format.ts";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger" | "accent";
 
@@ -197,4 +197,67 @@ export function ActionNote({ error, notice }: { error: string | null; notice: st
     );
   }
   return notice ? <output className="cell-note text-success">{notice}</output> : null;
+}
+
+/** What a server-paged list (tRPC's useInfiniteQuery over `{ items, nextCursor }`) gives its pager. */
+interface PagedQuery {
+  data?: { pages: unknown[] };
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/**
+ * Under a server-paged table: "Load more" while there is a next page, and how many rows are shown
+ * (of how many, where the page counts them), so every row can be reached. Nothing when the first
+ * page holds them all.
+ */
+export function LoadMore({
+  query,
+  shown,
+  total,
+  one,
+  many,
+}: {
+  query: PagedQuery;
+  shown: number;
+  /** Rows the filters select, where the page counts them. (Default: not shown) */
+  total?: number;
+  /** What a row is: "run", and "runs". */
+  one: string;
+  many: string;
+}) {
+  const all = !query.hasNextPage;
+  if (all && (query.data?.pages.length ?? 0) <= 1) return null;
+  const noun = (n: number) => (n === 1 ? one : many);
+  return (
+    <div className="load-more">
+      {all ? null : (
+        <button
+          type="button"
+          className="button"
+          disabled={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+        >
+          {query.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      )}
+      <output className="muted" aria-live="polite">
+        {all
+          ? `${count(shown)} ${noun(shown)} shown, all of them`
+          : total === undefined
+            ? `${count(shown)} ${noun(shown)} shown`
+            : `${count(shown)} of ${count(total)} ${noun(total)} shown`}
+      </output>
+    </div>
+  );
+}
+
+/**
+ * How often a server-paged list refreshes: live while a few pages are loaded, not once someone has
+ * paged far down (each refresh reads every loaded page again).
+ */
+export function liveWhileShort(intervalMs: number, maxPages = 3) {
+  return (query: { state: { data?: { pages: unknown[] } } }) =>
+    (query.state.data?.pages.length ?? 0) > maxPages ? false : intervalMs;
 }

@@ -1,13 +1,21 @@
 import type { AppRouter } from "@synchub/api";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import type { inferRouterClient } from "@trpc/client";
 import { useDeferredValue, useId, useState } from "react";
-import { EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import {
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  LoadMore,
+  liveWhileShort,
+  PageHeader,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { useNow } from "../format.ts";
 import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
-type Entry = Awaited<ReturnType<Client["audit"]["list"]["query"]>>[number];
+type Entry = Awaited<ReturnType<Client["audit"]["list"]["query"]>>["items"][number];
 
 /** Object types the API writes today; the filter also accepts any other. */
 const knownObjectTypes = ["api_token", "connection", "dead_letter", "provider", "schedule", "user"];
@@ -44,10 +52,13 @@ export function AuditPage() {
     ...(objectId.trim() ? { objectId: objectId.trim() } : {}),
     ...(actor.trim() ? { actor: actor.trim() } : {}),
     ...(action.trim() ? { action: action.trim() } : {}),
-    limit: 200,
+    limit: 100,
   });
-  const entries = useQuery({ ...trpc.audit.list.queryOptions(filter), refetchInterval: LIVE_INTERVAL_MS });
-  const rows = entries.data ?? [];
+  const entries = useInfiniteQuery({
+    ...trpc.audit.list.infiniteQueryOptions(filter, { getNextPageParam: (page) => page.nextCursor }),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
+  });
+  const rows = entries.data?.pages.flatMap((page) => page.items) ?? [];
   const filtered = Boolean(objectType || objectId || actor || action);
 
   return (
@@ -55,7 +66,7 @@ export function AuditPage() {
       <PageHeader
         id="audit-heading"
         title="Audit log"
-        subtitle="Every change made through the console or the API, and every login attempt with its address: who, what, to which object. Newest first; the last 200 shown."
+        subtitle="Every change made through the console or the API, and every login attempt with its address: who, what, to which object. Newest first, a hundred at a time."
       />
       <search className="toolbar">
         <div className="field">
@@ -122,25 +133,28 @@ export function AuditPage() {
             : "Changes appear here as people make them."}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Audit log entries</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Object</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((entry) => (
-                <AuditRow key={entry.id} entry={entry} now={now} onPick={setObjectId} onActor={setActor} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Audit log entries</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Object</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((entry) => (
+                  <AuditRow key={entry.id} entry={entry} now={now} onPick={setObjectId} onActor={setActor} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore query={entries} shown={rows.length} one="entry" many="entries" />
+        </>
       )}
     </section>
   );

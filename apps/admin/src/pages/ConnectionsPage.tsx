@@ -1,4 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AppRouter } from "@synchub/api";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterClient } from "@trpc/client";
 import { useDeferredValue, useId, useState } from "react";
 import {
   ActionNote,
@@ -6,14 +8,19 @@ import {
   EmptyState,
   ErrorBanner,
   Loading,
+  LoadMore,
+  liveWhileShort,
   PageHeader,
   SelectField,
   TimeAgo,
   useFlashNotice,
 } from "../components/ui.tsx";
-import { useNow } from "../format.ts";
+import { count, useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
 import { type Connection, errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+
+type Client = inferRouterClient<AppRouter>;
+type Counts = Awaited<ReturnType<Client["connections"]["summary"]["query"]>>;
 
 type Status = "active" | "paused";
 type SyncStatus = "pending" | "running" | "ok" | "failed";
@@ -31,28 +38,33 @@ export function ConnectionsPage({ user }: { user: User }) {
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<Status | "">("");
   const [syncStatus, setSyncStatus] = useState<SyncStatus | "">("");
-  const [tenantId, setTenantId] = useState("");
+  // A tenant is picked from a row (its name is a button), so no list of every tenant is fetched.
+  const [tenant, setTenant] = useState<{ id: string; name: string } | null>(null);
   const [provider, setProvider] = useState<Provider | "">("");
   const [tier, setTier] = useState<Tier | "">("");
   const deferredSearch = useDeferredValue(search.trim());
-  const ids = { search: useId(), tenant: useId() };
+  const ids = { search: useId() };
 
   const filter = {
     ...(deferredSearch ? { search: deferredSearch } : {}),
     ...(status ? { status } : {}),
     ...(syncStatus ? { syncStatus } : {}),
-    ...(tenantId ? { tenantId } : {}),
+    ...(tenant ? { tenantId: tenant.id } : {}),
     ...(provider ? { provider } : {}),
     ...(tier ? { tier } : {}),
   };
-  const connections = useQuery({
-    ...trpc.connections.list.queryOptions(filter),
+  const connections = useInfiniteQuery({
+    ...trpc.connections.list.infiniteQueryOptions(filter, { getNextPageParam: (page) => page.nextCursor }),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
+    placeholderData: (previous) => previous,
+  });
+  const summary = useQuery({
+    ...trpc.connections.summary.queryOptions(filter),
     refetchInterval: LIVE_INTERVAL_MS,
     placeholderData: (previous) => previous,
   });
-  const tenants = useQuery(trpc.tenants.list.queryOptions());
   const filtered = Object.keys(filter).length > 0;
-  const rows = connections.data ?? [];
+  const rows = connections.data?.pages.flatMap((page) => page.items) ?? [];
   const canOperate = user.role !== "viewer";
 
   return (
@@ -62,7 +74,7 @@ export function ConnectionsPage({ user }: { user: User }) {
         title="Connections"
         subtitle="Every tenant's provider accounts and how fresh their data is."
       />
-      {connections.data ? <Summary rows={rows} /> : null}
+      {summary.data ? <Summary counts={summary.data} /> : null}
 
       <search className="toolbar">
         <div className="field field-grow">
@@ -74,17 +86,6 @@ export function ConnectionsPage({ user }: { user: User }) {
             value={search}
             onChange={(event) => setSearch(event.target.value)}
           />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.tenant}>Tenant</label>
-          <select id={ids.tenant} value={tenantId} onChange={(event) => setTenantId(event.target.value)}>
-            <option value="">All tenants</option>
-            {tenants.data?.map((tenant) => (
-              <option key={tenant.id} value={tenant.id}>
-                {tenant.name}
-              </option>
-            ))}
-          </select>
         </div>
         <SelectField
           label="Status"
@@ -108,6 +109,19 @@ export function ConnectionsPage({ user }: { user: User }) {
           anyLabel="Any provider"
         />
         <SelectField label="Tier" value={tier} options={tierOptions} onChange={setTier} anyLabel="Any tier" />
+        {tenant ? (
+          <div className="chip">
+            Tenant: <strong>{tenant.name}</strong>
+            <button
+              type="button"
+              className="button button-small button-ghost"
+              aria-label="Show connections of all tenants"
+              onClick={() => setTenant(null)}
+            >
+              ×
+            </button>
+          </div>
+        ) : null}
       </search>
 
       {connections.isError ? (
@@ -127,63 +141,69 @@ export function ConnectionsPage({ user }: { user: User }) {
           </EmptyState>
         )
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Connections</caption>
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Sync status</th>
-                <th scope="col">Last synced</th>
-                <th scope="col">Next sync</th>
-                <th scope="col" className="num">
-                  Failures
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((connection) => (
-                <ConnectionRow
-                  key={connection.id}
-                  connection={connection}
-                  now={now}
-                  canOperate={canOperate}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Connections</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Tenant</th>
+                  <th scope="col">Tier</th>
+                  <th scope="col">Provider</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Sync status</th>
+                  <th scope="col">Last synced</th>
+                  <th scope="col">Next sync</th>
+                  <th scope="col" className="num">
+                    Failures
+                  </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((connection) => (
+                  <ConnectionRow
+                    key={connection.id}
+                    connection={connection}
+                    now={now}
+                    canOperate={canOperate}
+                    onTenant={() => setTenant({ id: connection.tenant_id, name: connection.tenant_name })}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore
+            query={connections}
+            shown={rows.length}
+            total={summary.data?.total}
+            one="connection"
+            many="connections"
+          />
+        </>
       )}
     </section>
   );
 }
 
-function Summary({ rows }: { rows: Connection[] }) {
-  const counts = { ok: 0, running: 0, pending: 0, failed: 0, paused: 0 };
-  for (const row of rows) {
-    counts[row.sync_status] += 1;
-    if (row.status === "paused") counts.paused += 1;
-  }
+/** Counted by the server over every connection the filters select, not just the loaded rows. */
+function Summary({ counts }: { counts: Counts }) {
   const items: [string, number, string][] = [
-    ["Shown", rows.length, ""],
+    ["Matching", counts.total, ""],
     ["Healthy", counts.ok, "success"],
     ["Running", counts.running, "info"],
-    ["Pending", counts.pending, "neutral"],
     ["Failed", counts.failed, "danger"],
+    ["Late", counts.late, "warning"],
     ["Paused", counts.paused, "warning"],
   ];
   return (
     <ul className="summary" aria-label="Connection summary">
       {items.map(([label, value, tone]) => (
         <li key={label} className={tone ? `stat stat-${tone}` : "stat"}>
-          <span className="stat-value">{value}</span>
+          <span className="stat-value">{count(value)}</span>
           <span className="stat-label">{label}</span>
         </li>
       ))}
@@ -195,10 +215,12 @@ function ConnectionRow({
   connection,
   now,
   canOperate,
+  onTenant,
 }: {
   connection: Connection;
   now: number;
   canOperate: boolean;
+  onTenant: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -207,8 +229,8 @@ function ConnectionRow({
 
   const refresh = async () => {
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.connections.list.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() }),
     ]);
   };
   const syncNow = useMutation(
@@ -229,7 +251,16 @@ function ConnectionRow({
 
   return (
     <tr>
-      <td className="nowrap">{connection.tenant_name}</td>
+      <td className="nowrap">
+        <button
+          type="button"
+          className="button button-small button-ghost"
+          title="Show only this tenant's connections"
+          onClick={onTenant}
+        >
+          {connection.tenant_name}
+        </button>
+      </td>
       <td>
         <Badge value={connection.tier} />
       </td>

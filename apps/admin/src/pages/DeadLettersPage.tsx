@@ -1,5 +1,5 @@
 import type { AppRouter } from "@synchub/api";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { Fragment, useId, useState } from "react";
 import { ReasonForm } from "../components/ReasonForm.tsx";
@@ -8,6 +8,8 @@ import {
   EmptyState,
   ErrorBanner,
   Loading,
+  LoadMore,
+  liveWhileShort,
   PageHeader,
   TimeAgo,
   type Tone,
@@ -17,8 +19,8 @@ import { count, exactTime, useNow } from "../format.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
-type Group = Awaited<ReturnType<Client["deadLetters"]["groups"]["query"]>>[number];
-type Letter = Awaited<ReturnType<Client["deadLetters"]["list"]["query"]>>[number];
+type Group = Awaited<ReturnType<Client["deadLetters"]["groups"]["query"]>>["items"][number];
+type Letter = Awaited<ReturnType<Client["deadLetters"]["list"]["query"]>>["items"][number];
 type LetterStatus = Letter["status"];
 type Selection = { ids: string[] } | { fingerprint: string };
 
@@ -51,23 +53,27 @@ export function DeadLettersPage({ user }: { user: User }) {
   const [notice, setNotice] = useFlashNotice(8_000);
   const canOperate = user.role !== "viewer";
 
-  const groups = useQuery({
-    ...trpc.deadLetters.groups.queryOptions(),
+  const groups = useInfiniteQuery({
+    ...trpc.deadLetters.groups.infiniteQueryOptions({}, { getNextPageParam: (page) => page.nextCursor }),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
+    enabled: status === "open",
+  });
+  const open = useQuery({
+    ...trpc.deadLetters.summary.queryOptions(),
     refetchInterval: LIVE_INTERVAL_MS,
     enabled: status === "open",
   });
-  const letters = useQuery({
-    ...trpc.deadLetters.list.queryOptions({ limit: 200, ...(status ? { status } : {}) }),
-    refetchInterval: LIVE_INTERVAL_MS,
+  const letters = useInfiniteQuery({
+    ...trpc.deadLetters.list.infiniteQueryOptions(status ? { status } : {}, {
+      getNextPageParam: (page) => page.nextCursor,
+    }),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
     enabled: status !== "open",
     placeholderData: (previous) => previous,
   });
-  // Dead letters carry a connection id only; the names come from the connections list.
-  const connections = useQuery(trpc.connections.list.queryOptions());
-  const names = new Map((connections.data ?? []).map((c) => [c.id, `${c.tenant_name} / ${c.name}`]));
 
-  const groupRows = groups.data ?? [];
-  const openTotal = groupRows.reduce((sum, group) => sum + Number(group.count), 0);
+  const groupRows = groups.data?.pages.flatMap((page) => page.items) ?? [];
+  const letterRows = letters.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <section aria-labelledby="dead-letters-heading">
@@ -95,9 +101,9 @@ export function DeadLettersPage({ user }: { user: User }) {
             <option value="">any status</option>
           </select>
         </div>
-        {status === "open" && groups.data ? (
+        {status === "open" && open.data ? (
           <p className="muted toolbar-note">
-            {plural(openTotal, "open dead letter")} in {plural(groupRows.length, "group")}
+            {plural(open.data.letters, "open dead letter")} in {plural(open.data.groups, "group")}
             {canOperate ? null : " · replay and discard need the operator role"}
           </p>
         ) : null}
@@ -118,31 +124,42 @@ export function DeadLettersPage({ user }: { user: User }) {
             Every job that failed for good has been replayed or discarded. Pick another status to see them.
           </EmptyState>
         ) : (
-          <div className="group-list">
-            {groupRows.map((group) => (
-              <GroupCard
-                key={group.fingerprint}
-                group={group}
-                now={now}
-                names={names}
-                canOperate={canOperate}
-                onDone={setNotice}
-              />
-            ))}
-          </div>
+          <>
+            <div className="group-list">
+              {groupRows.map((group) => (
+                <GroupCard
+                  key={`${group.fingerprint} ${group.task} ${group.error_class}`}
+                  group={group}
+                  now={now}
+                  canOperate={canOperate}
+                  onDone={setNotice}
+                />
+              ))}
+            </div>
+            <LoadMore
+              query={groups}
+              shown={groupRows.length}
+              total={open.data?.groups}
+              one="group"
+              many="groups"
+            />
+          </>
         )
       ) : letters.isError ? (
         <ErrorBanner>Could not load dead letters: {errorMessage(letters.error)}</ErrorBanner>
       ) : letters.isPending ? (
         <Loading label="Loading dead letters…" />
-      ) : (letters.data ?? []).length === 0 ? (
+      ) : letterRows.length === 0 ? (
         <EmptyState title={status ? `No ${status} dead letters` : "No dead letters"}>
           Dead letters appear here when a job fails permanently or runs out of retries.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <LetterTable rows={letters.data ?? []} now={now} names={names} showTask />
-        </div>
+        <>
+          <div className="table-wrap">
+            <LetterTable rows={letterRows} now={now} showTask />
+          </div>
+          <LoadMore query={letters} shown={letterRows.length} one="dead letter" many="dead letters" />
+        </>
       )}
     </section>
   );
@@ -181,13 +198,11 @@ function useActions(onDone: (message: string) => void) {
 function GroupCard({
   group,
   now,
-  names,
   canOperate,
   onDone,
 }: {
   group: Group;
   now: number;
-  names: Map<string, string>;
   canOperate: boolean;
   onDone: (message: string) => void;
 }) {
@@ -197,14 +212,18 @@ function GroupCard({
   const [discarding, setDiscarding] = useState<Selection | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const { replay, discard } = useActions(onDone);
-  const letters = useQuery({
-    ...trpc.deadLetters.list.queryOptions({ status: "open", fingerprint: group.fingerprint, limit: 1000 }),
-    refetchInterval: LIVE_INTERVAL_MS,
+  const letters = useInfiniteQuery({
+    ...trpc.deadLetters.list.infiniteQueryOptions(
+      { status: "open", fingerprint: group.fingerprint, limit: 100 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
     enabled: expanded,
   });
+  const letterRows = letters.data?.pages.flatMap((page) => page.items) ?? [];
 
   // Letters replayed or discarded elsewhere leave the selection as the list refreshes.
-  const openIds = new Set((letters.data ?? []).map((letter) => letter.id));
+  const openIds = new Set(letterRows.map((letter) => letter.id));
   const chosen = [...selected].filter((id) => openIds.has(id));
   const size = Number(group.count);
   const busy = replay.isPending || discard.isPending;
@@ -349,11 +368,11 @@ function GroupCard({
                 </button>
               </div>
               <LetterTable
-                rows={letters.data ?? []}
+                rows={letterRows}
                 now={now}
-                names={names}
                 selection={{ chosen: new Set(chosen), toggle, set: setSelected, disabled: !canOperate }}
               />
+              <LoadMore query={letters} shown={letterRows.length} total={size} one="letter" many="letters" />
             </>
           )}
         </div>
@@ -365,13 +384,11 @@ function GroupCard({
 function LetterTable({
   rows,
   now,
-  names,
   showTask = false,
   selection,
 }: {
   rows: Letter[];
   now: number;
-  names: Map<string, string>;
   showTask?: boolean;
   selection?: {
     chosen: Set<string>;
@@ -418,9 +435,10 @@ function LetterTable({
       <tbody>
         {rows.map((letter) => {
           const shown = open === letter.id;
-          const connection = letter.connection_id
-            ? (names.get(letter.connection_id) ?? letter.connection_id)
-            : null;
+          // Named by the server's join; a target that is not a connection's shows its id.
+          const connection = letter.connection_name
+            ? `${letter.tenant_name} / ${letter.connection_name}`
+            : letter.connection_id;
           return (
             <Fragment key={letter.id}>
               <tr className={selection?.chosen.has(letter.id) ? "selected" : undefined}>

@@ -1,32 +1,40 @@
 import type { AppRouter } from "@synchub/api";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { type FormEvent, Fragment, type ReactNode, useId, useState } from "react";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  LoadMore,
+  liveWhileShort,
+  PageHeader,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
 import { hrefFor } from "../router.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
-type PacingKey = Awaited<ReturnType<Client["rateLimits"]["list"]["query"]>>[number];
+type PacingKey = Awaited<ReturnType<Client["rateLimits"]["list"]["query"]>>["items"][number];
+type KeyTotals = Awaited<ReturnType<Client["rateLimits"]["summary"]["query"]>>;
 type ProviderSettings = Awaited<ReturnType<Client["rateLimits"]["providers"]["query"]>>[number];
 
 export function RateLimitsPage({ user }: { user: User }) {
   const trpc = useTRPC();
   // Slots come every few hundred milliseconds: the countdowns tick every second.
   const now = useNow(1_000);
-  const keys = useQuery({
-    ...trpc.rateLimits.list.queryOptions(),
-    refetchInterval: LIVE_INTERVAL_MS,
+  const keys = useInfiniteQuery({
+    ...trpc.rateLimits.list.infiniteQueryOptions({}, { getNextPageParam: (page) => page.nextCursor }),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
   });
+  const totals = useQuery({ ...trpc.rateLimits.summary.queryOptions(), refetchInterval: LIVE_INTERVAL_MS });
   const providers = useQuery({
     ...trpc.rateLimits.providers.queryOptions(),
     refetchInterval: LIVE_INTERVAL_MS,
   });
-  // Credential keys name a connection by id; the list gives it a readable name.
-  const connections = useQuery(trpc.connections.list.queryOptions());
-  const names = new Map((connections.data ?? []).map((c) => [c.id, `${c.tenant_name} / ${c.name}`]));
-  const rows = keys.data ?? [];
+  const rows = keys.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <section aria-labelledby="rate-limits-heading">
@@ -35,7 +43,7 @@ export function RateLimitsPage({ user }: { user: User }) {
         title="Rate limits"
         subtitle="Pacing shared by every worker through Postgres: one key per provider, and per credential where configured."
       />
-      {keys.data ? <Totals rows={rows} /> : null}
+      {totals.data ? <Totals totals={totals.data} /> : null}
 
       <h2 id="pacing-heading">Pacing keys</h2>
       {keys.isError ? (
@@ -48,32 +56,35 @@ export function RateLimitsPage({ user }: { user: User }) {
           A key appears with the first call a worker makes to a provider.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table aria-labelledby="pacing-heading">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col" className="num">
-                  Interval
-                </th>
-                <th scope="col">Used this hour / cap</th>
-                <th scope="col">Next allowed</th>
-                <th scope="col">Paused until</th>
-                <th scope="col" className="num">
-                  Deferrals
-                </th>
-                <th scope="col" className="num">
-                  429s
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <KeyRow key={row.key} row={row} now={now} names={names} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <div className="table-wrap">
+            <table aria-labelledby="pacing-heading">
+              <thead>
+                <tr>
+                  <th scope="col">Key</th>
+                  <th scope="col" className="num">
+                    Interval
+                  </th>
+                  <th scope="col">Used this hour / cap</th>
+                  <th scope="col">Next allowed</th>
+                  <th scope="col">Paused until</th>
+                  <th scope="col" className="num">
+                    Deferrals
+                  </th>
+                  <th scope="col" className="num">
+                    429s
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <KeyRow key={row.key} row={row} now={now} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore query={keys} shown={rows.length} total={totals.data?.keys} one="key" many="keys" />
+        </>
       )}
 
       <h2 id="providers-heading" className="section-heading">
@@ -94,17 +105,11 @@ export function RateLimitsPage({ user }: { user: User }) {
   );
 }
 
-function Totals({ rows }: { rows: PacingKey[] }) {
-  let deferrals = 0;
-  let throttled = 0;
-  let paused = 0;
-  for (const row of rows) {
-    deferrals += Number(row.deferrals);
-    throttled += Number(row.throttled);
-    if (row.paused) paused += 1;
-  }
+/** Summed by the server over every key, not just the loaded ones. */
+function Totals({ totals }: { totals: KeyTotals }) {
+  const { keys, paused, deferrals, throttled } = totals;
   const items: [string, string, string][] = [
-    ["Pacing keys", count(rows.length), "info"],
+    ["Pacing keys", count(keys), "info"],
     ["Paused now", count(paused), paused > 0 ? "warning" : "success"],
     ["Deferrals", count(deferrals), ""],
     ["429 responses", count(throttled), throttled > 0 ? "danger" : ""],
@@ -121,22 +126,23 @@ function Totals({ rows }: { rows: PacingKey[] }) {
   );
 }
 
-function keyLabel(key: string, names: Map<string, string>): ReactNode {
-  const [kind, id = ""] = key.split(/:(.*)/s);
+/** A credential key links to its connection's runs, named by the server's join where it has one. */
+function keyLabel(row: PacingKey): ReactNode {
+  const [kind, id = ""] = row.key.split(/:(.*)/s);
   if (kind === "credential") {
     return (
       <>
         <code className="provider">credential</code>{" "}
-        <a href={hrefFor({ page: "runs", connectionId: id })} title={key}>
-          {names.get(id) ?? id}
+        <a href={hrefFor({ page: "runs", connectionId: id })} title={row.key}>
+          {row.subject_name ?? id}
         </a>
       </>
     );
   }
-  return <code className="provider">{key}</code>;
+  return <code className="provider">{row.key}</code>;
 }
 
-function KeyRow({ row, now, names }: { row: PacingKey; now: number; names: Map<string, string> }) {
+function KeyRow({ row, now }: { row: PacingKey; now: number }) {
   const used = Math.max(0, row.hourly_cap - row.remainingThisHour);
   const share = row.hourly_cap > 0 ? Math.min(1, used / row.hourly_cap) : 0;
   const meterTone = share >= 0.9 ? "danger" : share >= 0.7 ? "warning" : "ok";
@@ -149,7 +155,7 @@ function KeyRow({ row, now, names }: { row: PacingKey; now: number; names: Map<s
   const throttled = Number(row.throttled);
   return (
     <tr className={row.paused ? "row-paused" : undefined}>
-      <td className="nowrap">{keyLabel(row.key, names)}</td>
+      <td className="nowrap">{keyLabel(row)}</td>
       <td className="num">{duration(row.min_interval_ms)}</td>
       <td>
         <div className="meter-cell">

@@ -1,6 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  LoadMore,
+  liveWhileShort,
+  PageHeader,
+  TimeAgo,
+} from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
 import { hrefFor, navigate } from "../router.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type Run, useTRPC } from "../trpc.ts";
@@ -28,21 +37,24 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
   const statusId = useId();
   const scopeId = useId();
 
-  const runs = useQuery({
-    ...trpc.runs.list.queryOptions({
-      limit: 200,
-      scope,
-      ...(status ? { status } : {}),
-      ...(connectionId ? { connectionId } : {}),
-    }),
-    refetchInterval: LIVE_INTERVAL_MS,
+  const runs = useInfiniteQuery({
+    ...trpc.runs.list.infiniteQueryOptions(
+      {
+        limit: 100,
+        scope,
+        ...(status ? { status } : {}),
+        ...(connectionId ? { connectionId } : {}),
+      },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+    refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
     placeholderData: (previous) => previous,
   });
   const connection = useQuery({
     ...trpc.connections.byId.queryOptions({ id: connectionId ?? "" }),
     enabled: connectionId !== null,
   });
-  const rows = runs.data ?? [];
+  const rows = runs.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <section aria-labelledby="runs-heading">
@@ -96,91 +108,94 @@ export function RunsPage({ connectionId }: { connectionId: string | null }) {
           Runs appear here as soon as a sync starts: on schedule, or with Sync now on the Connections page.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Runs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Started</th>
-                <th scope="col">Connection or task</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Duration
-                </th>
-                <th scope="col" className="num">
-                  Pages
-                </th>
-                <th scope="col" className="num">
-                  Fetched
-                </th>
-                <th scope="col" className="num">
-                  Inserted
-                </th>
-                <th scope="col" className="num">
-                  Updated
-                </th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((run) => (
-                <tr
-                  key={run.id}
-                  className="clickable"
-                  onClick={(event) => {
-                    // Let real links and selections behave normally; the row click is a shortcut.
-                    if ((event.target as HTMLElement).closest("a") || window.getSelection()?.toString())
-                      return;
-                    navigate({ page: "run", id: run.id });
-                  }}
-                >
-                  <td>
-                    <a href={hrefFor({ page: "run", id: run.id })} aria-label={`Run ${run.id} details`}>
-                      #{run.id}
-                    </a>
-                  </td>
-                  <td>
-                    <TimeAgo date={run.started_at} now={now} />
-                  </td>
-                  <td className="nowrap">
-                    {run.connection_name ? (
-                      <>
-                        <div>{run.connection_name}</div>
-                        <div className="cell-note">
-                          {run.tenant_name} · {run.provider}
-                        </div>
-                      </>
-                    ) : (
-                      // A business job's run (credits, quotas, ticks) syncs no connection.
-                      <code>{run.task}</code>
-                    )}
-                  </td>
-                  <td>{run.trigger}</td>
-                  <td>
-                    <Badge value={run.status} />
-                    {run.attempt > 1 ? <div className="cell-note">attempt {run.attempt}</div> : null}
-                  </td>
-                  <td className="num">{runDuration(run, now)}</td>
-                  <td className="num">{count(run.pages)}</td>
-                  <td className="num">{count(run.rows_fetched)}</td>
-                  <td className="num">{count(run.rows_inserted)}</td>
-                  <td className="num">{count(run.rows_updated)}</td>
-                  <td className="error-cell">
-                    {run.error ? (
-                      <span className="text-danger" title={run.error}>
-                        {run.error}
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Runs</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Connection or task</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Duration
+                  </th>
+                  <th scope="col" className="num">
+                    Pages
+                  </th>
+                  <th scope="col" className="num">
+                    Fetched
+                  </th>
+                  <th scope="col" className="num">
+                    Inserted
+                  </th>
+                  <th scope="col" className="num">
+                    Updated
+                  </th>
+                  <th scope="col">Error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {rows.map((run) => (
+                  <tr
+                    key={run.id}
+                    className="clickable"
+                    onClick={(event) => {
+                      // Let real links and selections behave normally; the row click is a shortcut.
+                      if ((event.target as HTMLElement).closest("a") || window.getSelection()?.toString())
+                        return;
+                      navigate({ page: "run", id: run.id });
+                    }}
+                  >
+                    <td>
+                      <a href={hrefFor({ page: "run", id: run.id })} aria-label={`Run ${run.id} details`}>
+                        #{run.id}
+                      </a>
+                    </td>
+                    <td>
+                      <TimeAgo date={run.started_at} now={now} />
+                    </td>
+                    <td className="nowrap">
+                      {run.connection_name ? (
+                        <>
+                          <div>{run.connection_name}</div>
+                          <div className="cell-note">
+                            {run.tenant_name} · {run.provider}
+                          </div>
+                        </>
+                      ) : (
+                        // A business job's run (credits, quotas, ticks) syncs no connection.
+                        <code>{run.task}</code>
+                      )}
+                    </td>
+                    <td>{run.trigger}</td>
+                    <td>
+                      <Badge value={run.status} />
+                      {run.attempt > 1 ? <div className="cell-note">attempt {run.attempt}</div> : null}
+                    </td>
+                    <td className="num">{runDuration(run, now)}</td>
+                    <td className="num">{count(run.pages)}</td>
+                    <td className="num">{count(run.rows_fetched)}</td>
+                    <td className="num">{count(run.rows_inserted)}</td>
+                    <td className="num">{count(run.rows_updated)}</td>
+                    <td className="error-cell">
+                      {run.error ? (
+                        <span className="text-danger" title={run.error}>
+                          {run.error}
+                        </span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore query={runs} shown={rows.length} one="run" many="runs" />
+        </>
       )}
     </section>
   );
