@@ -216,6 +216,19 @@ describe("keyset paging of the admin's lists", () => {
     expect(keys.slice(3)).toEqual([...keys.slice(3)].sort());
   });
 
+  it("pages past rows whose sort values are long names", async () => {
+    const long = "L".repeat(1_500);
+    await t.db
+      .insertInto("tenants")
+      .values([
+        { name: `${long} Lone`, tier: "pro" },
+        { name: `${long} Ltwo`, tier: "pro" },
+      ])
+      .execute();
+    const { rows } = await allPages((page) => caller().tenants.list({ search: "LLLL", ...page }), 1);
+    expect(rows.map((tenant) => tenant.name.slice(-3))).toEqual(["one", "two"]);
+  });
+
   it("shows 50 rows when no page size is named", async () => {
     await t.db
       .insertInto("audit_log")

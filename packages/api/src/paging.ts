@@ -20,8 +20,12 @@ const pageSizeMessage = `A page holds 1 to ${MAX_PAGE_SIZE} rows`;
 
 /** The two paging fields every list input has, to spread into its zod object. */
 export const pageFields = {
-  /** The previous page's `nextCursor`; absent (or null) for the first page. (Default: null) */
-  cursor: z.string().max(1000, "This is not a cursor of this list").nullish(),
+  /**
+   * The previous page's `nextCursor`; absent (or null) for the first page. No length of its own:
+   * a keyset of long names makes a long cursor, and every input's 10,000-character rule applies.
+   * (Default: null)
+   */
+  cursor: z.string().nullish(),
   /** Rows per page. (Default: 50) */
   limit: z
     .number()
