@@ -3,6 +3,6 @@ export * from "./auth/loginThrottle.ts";
 export * from "./auth/password.ts";
 export * from "./auth/sessions.ts";
 export type { ApiContext } from "./context.ts";
+export * from "./health.ts";
 export { type AppRouter, appRouter } from "./root.ts";
 export { connectionFilterSchema, createConnectionSchema } from "./routers/connections.ts";
-export * from "./health.ts";

@@ -35,7 +35,7 @@ beforeAll(async () => {
     insertTestConnection(t.db, { provider: "openai" }),
   ]);
   const synced = {
-    sync_status: "ok",
+    sync_status: "ok" as const,
     last_synced_at: new Date(),
     next_sync_at: new Date(Date.now() + 3_600_000),
   };
