@@ -497,6 +497,8 @@ CREATE INDEX sessions_user_idx ON synchub.sessions USING btree (user_id);
 
 CREATE INDEX subscriptions_active_idx ON synchub.subscriptions USING btree (user_ref) WHERE (status = 'active'::text);
 
+CREATE INDEX sync_targets_attention_group_idx ON synchub.sync_targets USING btree (pool, kind, updated_at DESC, id DESC) WHERE (((status = 'paused'::text) AND (auth_failures > 0)) OR (sync_status = 'failed'::text) OR (last_synced_at IS NULL));
+
 CREATE INDEX sync_targets_attention_idx ON synchub.sync_targets USING btree (updated_at DESC, id DESC) WHERE (((status = 'paused'::text) AND (auth_failures > 0)) OR (sync_status = 'failed'::text) OR (last_synced_at IS NULL));
 
 CREATE INDEX sync_targets_due_idx ON synchub.sync_targets USING btree (next_sync_at) WHERE (status = 'active'::text);
@@ -527,7 +529,11 @@ create view synchub.run_counts as
             sum(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)) AS duration_ms_sum,
             max(r.finished_at) AS last_finished_at
            FROM synchub.runs r
-             LEFT JOIN synchub.sync_targets t ON t.id = r.target_id
+             LEFT JOIN LATERAL ( SELECT s.pool,
+                    s.kind
+                   FROM synchub.sync_targets s
+                  WHERE s.id = r.target_id
+                 OFFSET 0) t ON true
           WHERE r.finished_at >= (( SELECT state.rolled_up_until
                    FROM state)) AND r.status::text <> 'running'::text
           GROUP BY r.task, (COALESCE(r.kind, t.kind, ''::text)), (COALESCE(t.pool, ''::text)), r.status, (synchub.duration_bucket(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)))
@@ -900,7 +906,10 @@ begin
       coalesce(t.pool, '') as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
       count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
     from synchub.runs r
-    left join synchub.sync_targets t on t.id = r.target_id
+    -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
+    left join lateral (
+      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
+    ) t on true
     cross join lateral (
       select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
     ) d

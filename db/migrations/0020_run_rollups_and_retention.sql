@@ -91,7 +91,10 @@ begin
       coalesce(t.pool, '') as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
       count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
     from synchub.runs r
-    left join synchub.sync_targets t on t.id = r.target_id
+    -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
+    left join lateral (
+      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
+    ) t on true
     cross join lateral (
       select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
     ) d
@@ -135,7 +138,10 @@ recent as (
     sum(coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)) as duration_ms_sum,
     max(r.finished_at) as last_finished_at
   from synchub.runs r
-  left join synchub.sync_targets t on t.id = r.target_id
+  -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
+    left join lateral (
+      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
+    ) t on true
   where r.finished_at >= (select rolled_up_until from state) and r.status <> 'running'
   group by 1, 2, 3, 4, 5
 ),
@@ -161,5 +167,8 @@ values
 -- The Overview's "Needs attention" list, over all targets: the ones a person must look at are few,
 -- so a partial index holds just them, in the list's order.
 create index sync_targets_attention_idx on synchub.sync_targets (updated_at desc, id desc)
+  where (status = 'paused' and auth_failures > 0) or sync_status = 'failed' or last_synced_at is null;
+-- /health/sync names the first few per pool and kind.
+create index sync_targets_attention_group_idx on synchub.sync_targets (pool, kind, updated_at desc, id desc)
   where (status = 'paused' and auth_failures > 0) or sync_status = 'failed' or last_synced_at is null;
 create index dead_letters_open_target_idx on synchub.dead_letters (target_id) where status = 'open';

@@ -27,17 +27,17 @@ export interface AttentionItem {
  * A target needs a person when the engine paused it (authentication failures), its last sync
  * failed, it never succeeded although a whole interval has passed since it was created, or it has
  * an open dead letter. The first three are written as the partial index's predicate
- * (sync_targets_attention_idx) plus the exact test, so the planner reads only the index.
+ * (sync_targets_attention_idx) plus the exact test, so the planner may read only that index.
  */
-const candidates = sql`
-  select id from synchub.sync_targets
-  where ((status = 'paused' and auth_failures > 0) or sync_status = 'failed' or last_synced_at is null)
-    and ((status = 'paused' and auth_failures > 0)
-      or (status = 'active' and sync_status = 'failed')
-      or (status = 'active' and last_synced_at is null
-        and created_at < now() - interval_ms * interval '1 millisecond'))
-  union
-  select target_id from synchub.dead_letters where status = 'open' and target_id is not null`;
+export const needsPerson = (t: string) =>
+  sql.raw(`
+  ((${t}.status = 'paused' and ${t}.auth_failures > 0) or ${t}.sync_status = 'failed' or ${t}.last_synced_at is null)
+  and ((${t}.status = 'paused' and ${t}.auth_failures > 0)
+    or (${t}.status = 'active' and ${t}.sync_status = 'failed')
+    or (${t}.status = 'active' and ${t}.last_synced_at is null
+      and ${t}.created_at < now() - ${t}.interval_ms * interval '1 millisecond'))`);
+
+const deadLettered = sql`select target_id from synchub.dead_letters where status = 'open' and target_id is not null`;
 
 /**
  * Targets needing a person, most recently changed first, a page at a time. The keyset is the
@@ -48,8 +48,11 @@ export async function listNeedsAttention(
   options: { after: readonly [string, string] | null; limit: number },
 ): Promise<KeysetPage<AttentionItem>> {
   const after = options.after
-    ? sql`where (t.updated_at, t.id) < (${options.after[0]}::timestamptz, ${options.after[1]}::uuid)`
+    ? sql`and (t.updated_at, t.id) < (${options.after[0]}::timestamptz, ${options.after[1]}::uuid)`
     : sql``;
+  const limit = options.limit + 1;
+  // Two ordered streams, each cut at one page: the targets the partial index holds, and the
+  // targets with an open dead letter (as many as there are open letters, never every target).
   const { rows } = await sql<{
     id: string;
     kind: string;
@@ -70,18 +73,26 @@ export async function listNeedsAttention(
     updated_at: Date;
     position_at: string;
   }>`
+    with page as (
+      (select t.id from synchub.sync_targets t
+        where ${needsPerson("t")} ${after}
+        order by t.updated_at desc, t.id desc limit ${limit})
+      union
+      (select t.id from synchub.sync_targets t
+        where t.id in (${deadLettered}) ${after}
+        order by t.updated_at desc, t.id desc limit ${limit})
+    )
     select t.id, t.kind, t.pool, t.subject_id, c.name, tn.name as tenant_name, t.status, t.sync_status,
       t.auth_failures, t.sync_error, t.paused_reason, t.consecutive_failures, t.last_synced_at,
       t.created_at, t.interval_ms, t.updated_at, ${exactTime(sql`t.updated_at`)} as position_at,
       (select count(*) from synchub.dead_letters d where d.target_id = t.id and d.status = 'open')::int
         as open_dead_letters
-    from (${candidates}) needing
-    join synchub.sync_targets t on t.id = needing.id
+    from page
+    join synchub.sync_targets t on t.id = page.id
     left join synchub.connections c on c.id = t.subject_id and t.kind = 'llm.costs'
     left join synchub.tenants tn on tn.id = c.tenant_id
-    ${after}
     order by t.updated_at desc, t.id desc
-    limit ${options.limit + 1}`.execute(db);
+    limit ${limit}`.execute(db);
   const now = Date.now();
   return keysetPage(
     rows,
@@ -115,8 +126,11 @@ export async function listNeedsAttention(
 
 /** How many targets need a person (the same test as the list). */
 export async function countNeedsAttention(db: Executor): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (${candidates}) needing`.execute(
-    db,
-  );
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select t.id from synchub.sync_targets t where ${needsPerson("t")}
+      union
+      ${deadLettered}
+    ) needing`.execute(db);
   return rows[0]?.n ?? 0;
 }

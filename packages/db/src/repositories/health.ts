@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { needsPerson } from "./attention.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -13,6 +14,20 @@ export const TARGET_STATES = [
   "healthy",
 ] as const;
 export type TargetHealthState = (typeof TARGET_STATES)[number];
+
+/** A target's state: the first of TARGET_STATES that holds. */
+export function targetStateOf(target: {
+  status: string;
+  syncStatus: string;
+  authFailed: boolean;
+  late: boolean;
+  neverSynced: boolean;
+}): TargetHealthState {
+  if (target.status === "paused") return target.authFailed ? "paused_by_system" : "paused";
+  if (target.syncStatus === "failed") return "failing";
+  if (target.late) return "late";
+  return target.neverSynced ? "never_synced" : "healthy";
+}
 
 /** What health and /metrics know of one pool and kind, from one pass over its targets. */
 export interface TargetGroupHealth {
@@ -39,73 +54,114 @@ export interface TargetGroupHealth {
  * the last hour of runs through runs_finished_idx, and the open dead letters.
  */
 export async function targetGroupHealth(db: Executor): Promise<TargetGroupHealth[]> {
-  const { rows } = await sql<{
-    pool: string;
-    kind: string;
-    active: number;
-    states: Record<TargetHealthState, number>;
-    oldest_due: number;
-    last_success_at: Date | null;
-    needs_attention: string[] | null;
-  }>`
-    with judged as (
-      select s.pool, s.kind, s.id, s.status, s.next_sync_at, s.last_synced_at, s.updated_at,
-        case
-          when s.status = 'paused' and s.auth_failures > 0 then 'paused_by_system'
-          when s.status = 'paused' then 'paused'
-          when s.sync_status = 'failed' then 'failing'
-          when now() - s.next_sync_at > s.interval_ms * interval '1 millisecond' then 'late'
-          when s.last_synced_at is null then 'never_synced'
-          else 'healthy'
-        end as state
-      from synchub.sync_targets s
-    )
-    select pool, kind,
-      count(*) filter (where status = 'active')::int as active,
-      jsonb_build_object(
-        'paused_by_system', count(*) filter (where state = 'paused_by_system'),
-        'paused', count(*) filter (where state = 'paused'),
-        'failing', count(*) filter (where state = 'failing'),
-        'late', count(*) filter (where state = 'late'),
-        'never_synced', count(*) filter (where state = 'never_synced'),
-        'healthy', count(*) filter (where state = 'healthy')) as states,
-      coalesce(extract(epoch from max(now() - next_sync_at) filter (
-        where status = 'active' and next_sync_at < now())), 0)::float8 as oldest_due,
-      max(last_synced_at) as last_success_at,
-      (array_agg(id::text order by updated_at desc) filter (
-        where state in ('paused_by_system', 'failing', 'never_synced')))[1:5] as needs_attention
-    from judged
-    group by pool, kind
-    order by pool, kind`.execute(db);
-  const [lastHour, deadLetters] = await Promise.all([
+  // One hash aggregate over the targets' narrow state columns: the only part that reads every
+  // target. Everything else is looked up from small sets (the last hour's runs, open dead letters,
+  // the partial index of targets needing attention), one target at a time.
+  // The targets grouped by the raw columns a state depends on (few distinct combinations, so a
+  // hash aggregate; the state itself is decided in targetStateOf), in parallel with the last
+  // hour's runs and the open permanent dead letters.
+  const [{ rows }, lastHour, deadLetters] = await Promise.all([
+    sql<{
+      pool: string;
+      kind: string;
+      status: string;
+      sync_status: string;
+      auth_failed: boolean;
+      never_synced: boolean;
+      late: boolean;
+      n: number;
+      oldest_due: number;
+      last_success_at: Date | null;
+    }>`
+    select pool, kind, status, sync_status, auth_failures > 0 as auth_failed,
+      last_synced_at is null as never_synced,
+      now() - next_sync_at > interval_ms * interval '1 millisecond' as late,
+      count(*)::int as n,
+      extract(epoch from now() - min(next_sync_at))::float8 as oldest_due,
+      max(last_synced_at) as last_success_at
+    from synchub.sync_targets
+    group by 1, 2, 3, 4, 5, 6, 7`.execute(db),
     sql<{ pool: string; kind: string; runs: number; failed: number }>`
       select t.pool, t.kind, count(*)::int as runs, count(*) filter (where r.status = 'failed')::int as failed
-      from synchub.runs r join synchub.sync_targets t on t.id = r.target_id
+      from synchub.runs r
+      cross join lateral (
+        select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
+      ) t
       where r.finished_at > now() - interval '1 hour' and r.status in ('succeeded', 'failed')
       group by 1, 2`.execute(db),
     sql<{ pool: string; kind: string; n: number }>`
-      select t.pool, t.kind, count(*)::int as n
-      from synchub.dead_letters d join synchub.sync_targets t on t.id = d.target_id
-      where d.status = 'open' and d.error_class = 'permanent'
+      select t.pool, t.kind, sum(d.n)::int as n
+      from (
+        select target_id, count(*) as n from synchub.dead_letters
+        where status = 'open' and error_class = 'permanent' and target_id is not null
+        group by 1
+      ) d
+      cross join lateral (
+        select s.pool, s.kind from synchub.sync_targets s where s.id = d.target_id offset 0
+      ) t
       group by 1, 2`.execute(db),
   ]);
+  const pairs = [...new Map(rows.map((row) => [`${row.pool}\u0000${row.kind}`, row])).values()];
+  // The first few of each pool and kind, newest change first, from sync_targets_attention_group_idx.
+  const attention = await sql<{ pool: string; kind: string; ids: string[] }>`
+      select g.pool, g.kind, array(
+        select t.id::text from synchub.sync_targets t
+        where t.pool = g.pool and t.kind = g.kind and ${needsPerson("t")}
+        order by t.updated_at desc, t.id desc
+        limit 5) as ids
+      from unnest(${pairs.map((row) => row.pool)}::text[], ${pairs.map((row) => row.kind)}::text[]) as g(pool, kind)`.execute(
+    db,
+  );
   const key = (row: { pool: string; kind: string }) => `${row.pool}\u0000${row.kind}`;
-  const hourByGroup = new Map(lastHour.rows.map((row) => [key(row), row]));
-  const deadByGroup = new Map(deadLetters.rows.map((row) => [key(row), row.n]));
-  return rows.map((row) => ({
-    pool: row.pool,
-    kind: row.kind,
-    activeTargets: row.active,
-    states: Object.fromEntries(
-      TARGET_STATES.map((state) => [state, Number(row.states[state] ?? 0)]),
-    ) as Record<TargetHealthState, number>,
-    oldestDueSeconds: Math.round(row.oldest_due),
-    lastSuccessAt: row.last_success_at,
-    runsLastHour: hourByGroup.get(key(row))?.runs ?? 0,
-    failedRunsLastHour: hourByGroup.get(key(row))?.failed ?? 0,
-    permanentDeadLetters: deadByGroup.get(key(row)) ?? 0,
-    needsAttention: row.needs_attention ?? [],
-  }));
+  const groups = new Map<string, TargetGroupHealth>();
+  for (const row of rows) {
+    const group = groups.get(key(row)) ?? {
+      pool: row.pool,
+      kind: row.kind,
+      activeTargets: 0,
+      states: Object.fromEntries(TARGET_STATES.map((state) => [state, 0])) as Record<
+        TargetHealthState,
+        number
+      >,
+      oldestDueSeconds: 0,
+      lastSuccessAt: null,
+      runsLastHour: 0,
+      failedRunsLastHour: 0,
+      permanentDeadLetters: 0,
+      needsAttention: [],
+    };
+    const state = targetStateOf({
+      status: row.status,
+      syncStatus: row.sync_status,
+      authFailed: row.auth_failed,
+      late: row.late,
+      neverSynced: row.never_synced,
+    });
+    group.states[state] += row.n;
+    if (row.status === "active") {
+      group.activeTargets += row.n;
+      group.oldestDueSeconds = Math.max(group.oldestDueSeconds, Math.round(row.oldest_due));
+    }
+    if (row.last_success_at && (!group.lastSuccessAt || row.last_success_at > group.lastSuccessAt))
+      group.lastSuccessAt = row.last_success_at;
+    groups.set(key(row), group);
+  }
+  for (const row of attention.rows) {
+    const group = groups.get(key(row));
+    if (group) group.needsAttention = row.ids;
+  }
+  for (const row of lastHour.rows) {
+    const group = groups.get(key(row));
+    if (group) {
+      group.runsLastHour = row.runs;
+      group.failedRunsLastHour = row.failed;
+    }
+  }
+  for (const row of deadLetters.rows) {
+    const group = groups.get(key(row));
+    if (group) group.permanentDeadLetters = row.n;
+  }
+  return [...groups.values()].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 /** Worker processes that beat within `aliveWithinMs`, and when the newest beat was (null: never). */

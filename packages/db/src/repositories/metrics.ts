@@ -41,8 +41,11 @@ export async function metricsSnapshot(db: Executor, workerAliveWithinMs: number)
         select case when r.key like 'provider:%' then substring(r.key from 10) else t.pool end as pool,
           r.key, r.paused_until, r.deferrals, r.throttled
         from synchub.rate_limits r
-        left join synchub.sync_targets t
-          on t.id = case when r.key ~ '^credential:[0-9a-f-]{36}$' then substring(r.key from 12)::uuid end
+        left join lateral (
+          select s.pool from synchub.sync_targets s
+          where s.id = case when r.key ~ '^credential:[0-9a-f-]{36}$' then substring(r.key from 12)::uuid end
+          offset 0
+        ) t on true
       )
       select p.name as pool,
         coalesce(bool_or(k.key = 'provider:' || p.name and k.paused_until > now()), false) as paused,
