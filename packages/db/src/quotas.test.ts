@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDb, type Database } from "./client.ts";
+import { rollUpRuns } from "./repositories/history.ts";
 import {
   consumeQuota,
   consumeQuotaBatch,
@@ -205,9 +206,13 @@ describe("queue statistics", () => {
       ])
       .execute();
 
-    expect(await queueStatistics(t.db)).toEqual([
+    const expected = [
       { task: "quota.resetDaily", waiting: 2, active: 0, completed: 1, failed: 0, delayed: 1 },
       { task: "stripe.syncSubscriptions", waiting: 0, active: 1, completed: 0, failed: 1, delayed: 0 },
-    ]);
+    ];
+    expect(await queueStatistics(t.db)).toEqual(expected);
+    // The same once the runs are rolled up (read from the hourly rollups instead of the rows).
+    await rollUpRuns(t.db, 0);
+    expect(await queueStatistics(t.db)).toEqual(expected);
   });
 });

@@ -361,9 +361,16 @@ export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> 
       from graphile_worker.jobs j
       group by j.task_identifier
     ), completed as (
-      select task, count(*)::integer as completed
-      from synchub.runs
-      where status = 'succeeded' and finished_at > now() - interval '24 hours'
+      -- From the hourly rollups (the hours that began in the last 24 h) plus the runs finished
+      -- since the last roll-up: the cost of a day's worth of rollup rows, not of a day of runs.
+      select task, sum(n)::integer as completed from (
+        select task, runs as n from synchub.run_rollups
+        where status = 'succeeded' and hour > now() - interval '24 hours'
+        union all
+        select task, 1 from synchub.runs
+        where status = 'succeeded' and finished_at > now() - interval '24 hours'
+          and finished_at >= (select rolled_up_until from synchub.run_rollup_state)
+      ) counted
       group by task
     )
     select coalesce(q.task, c.task) as task,
