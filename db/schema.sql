@@ -674,7 +674,7 @@ begin
   update synchub.runs
   set status = 'succeeded', finished_at = now(),
       duration_ms = (extract(epoch from now() - started_at) * 1000)::integer
-  where id = p_run_id;
+  where id = p_run_id and status = 'running';
   update synchub.sync_targets
   set sync_status = 'ok', sync_error = null, sync_error_class = null, consecutive_failures = 0,
       auth_failures = 0, last_synced_at = p_started_at, next_sync_at = p_next_sync_at,
@@ -688,6 +688,46 @@ begin
     where id = p_dead_letter_id and status in ('open', 'replaying');
   end if;
 end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION synchub.count_runs_of_deleted_target()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  v_from timestamptz;
+begin
+  select rolled_up_until into v_from from synchub.run_rollup_state for update;
+  with batch as (
+    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, old.kind) as kind,
+      old.pool as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
+      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
+    from synchub.runs r
+    cross join lateral (
+      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
+    ) d
+    where r.target_id = old.id and r.finished_at >= v_from and r.status <> 'running'
+    group by 1, 2, 3, 4, 5, 6
+  ),
+  hourly as (
+    insert into synchub.run_rollups as u
+    select * from batch
+    on conflict (hour, task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  )
+  insert into synchub.run_totals as u
+  select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
+  from batch
+  group by 1, 2, 3, 4, 5
+  on conflict (task, kind, pool, status, duration_bucket) do update
+    set runs = u.runs + excluded.runs,
+        duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+        last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at);
+  return old;
+end;
 $function$
 ;
 
@@ -1005,5 +1045,7 @@ $function$
 CREATE TRIGGER connections_create_target AFTER INSERT ON synchub.connections FOR EACH ROW EXECUTE FUNCTION synchub.create_llm_costs_target();
 
 CREATE TRIGGER connections_delete_target AFTER DELETE ON synchub.connections FOR EACH ROW EXECUTE FUNCTION synchub.delete_llm_costs_target();
+
+CREATE TRIGGER sync_targets_count_runs_before_delete BEFORE DELETE ON synchub.sync_targets FOR EACH ROW EXECUTE FUNCTION synchub.count_runs_of_deleted_target();
 
 CREATE TRIGGER tenants_apply_tier AFTER UPDATE OF tier ON synchub.tenants FOR EACH ROW WHEN ((old.tier IS DISTINCT FROM new.tier)) EXECUTE FUNCTION synchub.apply_tenant_tier();

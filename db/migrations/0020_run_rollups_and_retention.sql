@@ -172,3 +172,79 @@ create index sync_targets_attention_idx on synchub.sync_targets (updated_at desc
 create index sync_targets_attention_group_idx on synchub.sync_targets (pool, kind, updated_at desc, id desc)
   where (status = 'paused' and auth_failures > 0) or sync_status = 'failed' or last_synced_at is null;
 create index dead_letters_open_target_idx on synchub.dead_letters (target_id) where status = 'open';
+
+-- Deleting a target deletes its runs (on delete cascade), and with them any not rolled up yet:
+-- count those first, so no counter goes down. The state row's lock keeps a concurrent roll-up
+-- from counting them too.
+create function synchub.count_runs_of_deleted_target()
+returns trigger
+language plpgsql
+as $$
+declare
+  v_from timestamptz;
+begin
+  select rolled_up_until into v_from from synchub.run_rollup_state for update;
+  with batch as (
+    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, old.kind) as kind,
+      old.pool as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
+      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
+    from synchub.runs r
+    cross join lateral (
+      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
+    ) d
+    where r.target_id = old.id and r.finished_at >= v_from and r.status <> 'running'
+    group by 1, 2, 3, 4, 5, 6
+  ),
+  hourly as (
+    insert into synchub.run_rollups as u
+    select * from batch
+    on conflict (hour, task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  )
+  insert into synchub.run_totals as u
+  select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
+  from batch
+  group by 1, 2, 3, 4, 5
+  on conflict (task, kind, pool, status, duration_bucket) do update
+    set runs = u.runs + excluded.runs,
+        duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+        last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at);
+  return old;
+end;
+$$;
+
+create trigger sync_targets_count_runs_before_delete
+  before delete on synchub.sync_targets
+  for each row execute function synchub.count_runs_of_deleted_target();
+
+-- A run is finished once. The reaper marks a silent worker's runs failed; if that worker was only
+-- stalled and finishes later, its success must not rewrite a run already counted as failed.
+create or replace function synchub.complete_sync(
+  p_run_id bigint, p_target_id uuid, p_holder text, p_pool text, p_slot integer,
+  p_started_at timestamptz, p_next_sync_at timestamptz, p_dead_letter_id bigint
+)
+returns void
+language plpgsql volatile
+as $$
+begin
+  perform set_config('synchronous_commit', 'off', true);
+  update synchub.runs
+  set status = 'succeeded', finished_at = now(),
+      duration_ms = (extract(epoch from now() - started_at) * 1000)::integer
+  where id = p_run_id and status = 'running';
+  update synchub.sync_targets
+  set sync_status = 'ok', sync_error = null, sync_error_class = null, consecutive_failures = 0,
+      auth_failures = 0, last_synced_at = p_started_at, next_sync_at = p_next_sync_at,
+      claimed_by = null, claimed_until = null, updated_at = now()
+  where id = p_target_id;
+  update synchub.pool_slots set claimed_by = null, claimed_until = null
+  where pool = p_pool and slot = p_slot and claimed_by = p_holder;
+  if p_dead_letter_id is not null then
+    update synchub.dead_letters
+    set status = 'resolved', closed_at = now(), closed_by = 'replay', next_auto_retry_at = null
+    where id = p_dead_letter_id and status in ('open', 'replaying');
+  end if;
+end
+$$;

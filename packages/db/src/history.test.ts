@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneHistory, type RunCount, rollUpRuns, runCounts } from "./repositories/history.ts";
+import { finishRun } from "./repositories/runs.ts";
 import { createTestDatabase, insertTestConnection, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
@@ -178,5 +179,46 @@ describe("bounded run history", () => {
     ).toEqual([{ action: "new.thing" }]);
     const stuck = await t.db.selectFrom("runs").select("id").where("status", "=", "running").execute();
     expect(stuck).toEqual([]);
+  });
+
+  it("keeps the counts of a deleted target's runs that were not rolled up yet", async () => {
+    const doomed = await insertTestConnection(t.db, { status: "paused", provider: "anthropic" });
+    await insertRuns(doomed, "sync.target", 40, 0.0001);
+    const before = byGroup(await runCounts(t.db));
+    // As deleting a tenant does: its connections go, and their targets with them (trigger).
+    await t.db.deleteFrom("sync_targets").where("id", "=", doomed).execute();
+    expect(byGroup(await runCounts(t.db))).toEqual(before);
+    await rollUpRuns(t.db, 0);
+    expect(byGroup(await runCounts(t.db))).toEqual(before);
+  });
+
+  it("finishes a run once: a run the reaper failed is not rewritten when its stalled worker finishes it", async () => {
+    const target = await insertTestConnection(t.db, { status: "paused" });
+    const run = await t.db
+      .insertInto("runs")
+      .values({ task: "sync.target", kind: "llm.costs", target_id: target, trigger: "schedule" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // The reaper's verdict (heartbeats.ts), then the worker wakes up.
+    await t.db
+      .updateTable("runs")
+      .set({
+        status: "failed",
+        finished_at: new Date(),
+        error_class: "transient",
+        error: "worker presumed dead",
+      })
+      .where("id", "=", run.id)
+      .execute();
+    await finishRun(t.db, run.id, { status: "succeeded" });
+    await sql`select synchub.complete_sync(${run.id}::bigint, ${target}::uuid, 'w', 'openai', 1, now(), now(), null)`.execute(
+      t.db,
+    );
+    const row = await t.db
+      .selectFrom("runs")
+      .select(["status", "error"])
+      .where("id", "=", run.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "failed", error: "worker presumed dead" });
   });
 });

@@ -165,8 +165,9 @@ function Totals({ summary }: { summary: Summary }) {
   const finished = succeeded + failed;
   const rate = finished > 0 ? succeeded / finished : null;
   const rateTone = rate === null ? "" : rate >= 0.95 ? "success" : rate >= 0.8 ? "warning" : "danger";
-  const overall = summary.pools.reduce<HealthStatus>(
-    (worst, pool) => (statusRank[pool.status] > statusRank[worst] ? pool.status : worst),
+  // As GET /health/sync judges it: the worst of the workers and every pool.
+  const overall = [summary.workers.status, ...summary.pools.map((pool) => pool.status)].reduce<HealthStatus>(
+    (worst, status) => (statusRank[status] > statusRank[worst] ? status : worst),
     "Healthy",
   );
   let runsLastHour = 0;
@@ -183,6 +184,9 @@ function Totals({ summary }: { summary: Summary }) {
       <li className={`stat stat-${statusTones[overall]}`}>
         <span className="stat-value">{overall}</span>
         <span className="stat-label">Overall health</span>
+        {summary.workers.status === "Healthy" ? null : (
+          <span className="stat-note">{summary.workers.reason}</span>
+        )}
       </li>
       <li className={rateTone ? `stat stat-${rateTone}` : "stat"}>
         <span className="stat-value">{rate === null ? "—" : `${(rate * 100).toFixed(1)}%`}</span>

@@ -77,6 +77,8 @@ describe("/metrics", () => {
     );
     expect(body).toContain('synchub_sync_runs_total{pool="openai",kind="llm.costs",status="failed"} 5');
     expect(body).toContain("synchub_workers_alive 0");
+    expect(body).toContain('synchub_rate_limit_deferrals_total{scope="pool",pool="openai"} 0');
+    expect(body).toContain('synchub_rate_limit_deferrals_total{scope="credential"} 0');
     expect(body).toContain("synchub_worker_heartbeat_age_seconds +Inf");
   });
 
@@ -107,8 +109,15 @@ describe("/metrics", () => {
       expect(middle.get(series), series).toBe(before.get(series));
       expect(after.get(series), series).toBe(before.get(series));
     }
-    expect(before.get('synchub_sync_runs_total{pool="anthropic",kind="llm.costs",status="succeeded"}')).toBe(
-      360,
-    );
+    const succeeded = 'synchub_sync_runs_total{pool="anthropic",kind="llm.costs",status="succeeded"}';
+    expect(before.get(succeeded)).toBe(360);
+
+    // Deleting the target (and so its runs, not rolled up yet) takes nothing back either.
+    await insertSyncRuns(target, 10, 0.0001);
+    const withRecent = samples(await scrape());
+    expect(withRecent.get(succeeded)).toBe(369);
+    await t.db.deleteFrom("sync_targets").where("id", "=", target).execute();
+    const afterDelete = samples(await scrape());
+    for (const series of counters) expect(afterDelete.get(series), series).toBe(withRecent.get(series));
   });
 });

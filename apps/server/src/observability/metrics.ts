@@ -46,10 +46,11 @@ export function createMetrics(db: Database): { registry: Registry; render(): Pro
     "Finished sync runs by pool, kind and status.",
     ["pool", "kind", "status"],
     (c) => {
-      for (const group of current().targetGroups)
+      // Every pool and kind with targets now or with counted runs (a deleted one's counts stay).
+      const counted = syncCounts(current());
+      for (const group of [...current().targetGroups, ...counted])
         for (const status of SYNC_STATUSES) c.inc({ pool: group.pool, kind: group.kind, status }, 0);
-      for (const row of syncCounts(current()))
-        c.inc({ pool: row.pool, kind: row.kind, status: row.status }, row.runs);
+      for (const row of counted) c.inc({ pool: row.pool, kind: row.kind, status: row.status }, row.runs);
     },
   );
 
@@ -167,25 +168,29 @@ export function createMetrics(db: Database): { registry: Registry; render(): Pro
     "1 while a pool's pacing is paused (a 429 or Retry-After), else 0.",
     ["pool"],
     (g) => {
-      for (const pool of current().pools) g.set({ pool: pool.pool }, pool.paused ? 1 : 0);
+      for (const row of current().pools) if (row.pool !== null) g.set({ pool: row.pool }, row.paused ? 1 : 0);
     },
   );
 
+  // scope="pool": a pool's own pacing key; scope="credential": every per-credential key summed.
+  const byScope = (row: MetricsSnapshot["pools"][number]) =>
+    row.pool === null ? { scope: "credential" } : { scope: "pool", pool: row.pool };
+
   counter(
     "synchub_rate_limit_deferrals_total",
-    "Times work was deferred because a pacing key of the pool (or of one of its credentials) had no budget.",
-    ["pool"],
+    "Times work was deferred because a pacing key had no budget: a pool's own key, or all credential keys.",
+    ["scope", "pool"],
     (c) => {
-      for (const pool of current().pools) c.inc({ pool: pool.pool }, pool.deferrals);
+      for (const row of current().pools) c.inc(byScope(row), row.deferrals);
     },
   );
 
   counter(
     "synchub_rate_limit_throttled_total",
-    "Provider 429 answers that paused a pacing key of the pool (or of one of its credentials).",
-    ["pool"],
+    "Provider 429 answers that paused a pacing key: a pool's own key, or all credential keys.",
+    ["scope", "pool"],
     (c) => {
-      for (const pool of current().pools) c.inc({ pool: pool.pool }, pool.throttled);
+      for (const row of current().pools) c.inc(byScope(row), row.throttled);
     },
   );
 

@@ -83,6 +83,8 @@ describe("the Overview's needs-attention list", () => {
     expect(page.items.find((item) => item.id === revoked)).toMatchObject({ pool: "anthropic", name: "c" });
     const summary = await caller().overview.summary();
     expect(summary.needsAttention).toBe(4);
+    // No worker has ever reported in here: as /health/sync says, that is Critical.
+    expect(summary.workers).toMatchObject({ status: "Critical", alive: 0 });
     expect(summary.pools.find((pool) => pool.pool === "anthropic")).toMatchObject({ status: "Warning" });
   });
 

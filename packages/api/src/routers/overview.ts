@@ -1,5 +1,11 @@
-import { countNeedsAttention, hourlySyncRuns, listNeedsAttention, targetGroupHealth } from "@synchub/db";
-import { quantileFromBuckets } from "@synchub/domain";
+import {
+  countNeedsAttention,
+  hourlySyncRuns,
+  listNeedsAttention,
+  targetGroupHealth,
+  workerLiveness,
+} from "@synchub/db";
+import { judgeWorkers, quantileFromBuckets, WORKER_SILENCE_MS } from "@synchub/domain";
 import { sql } from "kysely";
 import { judgeTargetGroups } from "../health.ts";
 import { pageInput, readPage } from "../paging.ts";
@@ -11,7 +17,7 @@ export const overviewRouter = router({
    * queue and the counts the summary shows. Costs the same whatever the size of the run history.
    */
   summary: procedureFor("viewer").query(async ({ ctx }) => {
-    const [groups, hourly, queue, deadLettersOpen, needsAttention] = await Promise.all([
+    const [groups, hourly, queue, deadLettersOpen, needsAttention, liveness] = await Promise.all([
       targetGroupHealth(ctx.db),
       hourlySyncRuns(ctx.db, 24),
       sql<{ task: string; waiting: number; active: number; delayed: number }>`
@@ -25,9 +31,13 @@ export const overviewRouter = router({
         ctx.db,
       ),
       countNeedsAttention(ctx.db),
+      workerLiveness(ctx.db, WORKER_SILENCE_MS),
     ]);
+    const now = Date.now();
     return {
-      pools: judgeTargetGroups(groups, Date.now()),
+      // The same judgement as GET /health/sync: no worker alive is Critical whatever the pools say.
+      workers: { ...judgeWorkers(liveness.lastBeatAt, now), alive: liveness.alive },
+      pools: judgeTargetGroups(groups, now),
       hourly: hourly.map((hour) => ({
         hour: hour.hour,
         succeeded: hour.succeeded,

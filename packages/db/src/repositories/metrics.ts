@@ -17,7 +17,8 @@ export interface MetricsSnapshot {
   /** Every task with a schedule row: its counters are reported (at 0) before its first run. */
   scheduledTasks: string[];
   deadLetters: { task: string; errorClass: string; open: number; oldestOpenSeconds: number }[];
-  pools: { pool: string; paused: boolean; deferrals: number; throttled: number }[];
+  /** Per pool (its own pacing key), then one row with pool null: every credential key summed. */
+  pools: { pool: string | null; paused: boolean; deferrals: number; throttled: number }[];
   queue: { task: string; state: string; n: number }[];
   /** Per task without a target: the latest finished run's duration. */
   jobLatest: { task: string; lastDurationSeconds: number }[];
@@ -34,26 +35,18 @@ export async function metricsSnapshot(db: Executor, workerAliveWithinMs: number)
         extract(epoch from now() - min(first_failed_at))::float8 as oldest
       from synchub.dead_letters where status = 'open'
       group by 1, 2`.execute(db),
-    // A pool's own pacing key is 'provider:<pool>'; a credential's ('credential:<target id>') is
-    // counted under its target's pool, so the series stay one per pool.
-    sql<{ pool: string; paused: boolean; deferrals: number; throttled: number }>`
-      with keyed as (
-        select case when r.key like 'provider:%' then substring(r.key from 10) else t.pool end as pool,
-          r.key, r.paused_until, r.deferrals, r.throttled
-        from synchub.rate_limits r
-        left join lateral (
-          select s.pool from synchub.sync_targets s
-          where s.id = case when r.key ~ '^credential:[0-9a-f-]{36}$' then substring(r.key from 12)::uuid end
-          offset 0
-        ) t on true
-      )
-      select p.name as pool,
-        coalesce(bool_or(k.key = 'provider:' || p.name and k.paused_until > now()), false) as paused,
-        coalesce(sum(k.deferrals), 0)::float8 as deferrals,
-        coalesce(sum(k.throttled), 0)::float8 as throttled
-      from synchub.pools p left join keyed k on k.pool = p.name
-      group by p.name
-      order by p.name`.execute(db),
+    // A pool's own pacing key is 'provider:<pool>'. Credential keys ('credential:<target id>') are
+    // summed into one figure: their rows outlive their targets, so a per-pool sum through the
+    // target would drop when a target is deleted, and a counter must never go down.
+    sql<{ pool: string | null; paused: boolean; deferrals: number; throttled: number }>`
+      select p.name as pool, coalesce(r.paused_until > now(), false) as paused,
+        coalesce(r.deferrals, 0)::float8 as deferrals, coalesce(r.throttled, 0)::float8 as throttled
+      from synchub.pools p
+      left join synchub.rate_limits r on r.key = 'provider:' || p.name
+      union all
+      select null, false, coalesce(sum(deferrals), 0)::float8, coalesce(sum(throttled), 0)::float8
+      from synchub.rate_limits where key like 'credential:%'
+      order by 1 nulls last`.execute(db),
     sql<{ task: string; state: string; n: number }>`
       select j.task_identifier as task,
         case when j.locked_at is not null then 'active'

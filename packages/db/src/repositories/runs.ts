@@ -146,6 +146,9 @@ export async function finishRun(
       deferred_until: outcome.status === "deferred" ? outcome.until : null,
     })
     .where("id", "=", runId)
+    // Finished once: a run the reaper already marked failed (its worker went silent) is counted
+    // as such, even if the stalled worker wakes up and finishes it.
+    .where("status", "=", "running")
     .execute();
 }
 
