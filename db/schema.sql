@@ -26,8 +26,10 @@ create table synchub.api_tokens (
   created_at timestamp with time zone default now() not null,
   last_used_at timestamp with time zone,
   revoked_at timestamp with time zone,
+  procedures text[],
   constraint api_tokens_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
   constraint api_tokens_pkey PRIMARY KEY (id),
+  constraint api_tokens_procedures_check CHECK (((procedures IS NULL) OR (((cardinality(procedures) >= 1) AND (cardinality(procedures) <= 100)) AND (array_to_string(procedures, ','::text) ~ '^[a-zA-Z]+\.[a-zA-Z]+(,[a-zA-Z]+\.[a-zA-Z]+)*$'::text)))),
   constraint api_tokens_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'operator'::text, 'admin'::text]))),
   constraint api_tokens_token_hash_key UNIQUE (token_hash)
 );

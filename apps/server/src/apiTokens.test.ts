@@ -52,12 +52,12 @@ afterAll(async () => {
 });
 
 /** Creates a token as the logged-in admin, over HTTP like the admin UI does. */
-async function createToken(name: string, role: "viewer" | "operator" | "admin") {
+async function createToken(name: string, role: "viewer" | "operator" | "admin", procedures?: string[]) {
   const admin = createSynchubClient({
     url: server.url,
     headers: { cookie: adminCookie, origin: server.url },
   });
-  return admin.tokens.create.mutate({ name, role });
+  return admin.tokens.create.mutate(procedures ? { name, role, procedures } : { name, role });
 }
 
 function call(path: string, token: string, input?: unknown) {
@@ -121,6 +121,33 @@ describe("API tokens over HTTP", () => {
       { actor: "token:billing-service", action: "connection.pause" },
       { actor: "token:billing-service", action: "connection.resume" },
     ]);
+  });
+
+  it("keeps a token scoped to named procedures to those, whatever its role", async () => {
+    const scoped = await createToken("pause-only", "admin", ["connections.pause"]);
+    expect(scoped.procedures).toEqual(["connections.pause"]);
+    const list = await call("connections.list", scoped.token);
+    expect(list.status).toBe(403);
+    expect(await list.text()).toContain("This API token may call only connections.pause");
+    expect((await call("tokens.create", scoped.token, { name: "escalate", role: "admin" })).status).toBe(403);
+    const pause = await call("connections.pause", scoped.token, { id: connectionId });
+    expect(pause.status).toBe(200);
+    expect(await connectionStatus()).toBe("paused");
+    await call("connections.resume", (await createToken("resume", "operator")).token, { id: connectionId });
+  });
+
+  it("refuses a scope naming a procedure that does not exist, naming the entry, and creates nothing", async () => {
+    const refused = await fetch(`${server.url}/trpc/tokens.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: adminCookie, origin: server.url },
+      body: JSON.stringify({
+        json: { name: "typo", role: "viewer", procedures: ["quotas.consume", "quotas.consum"] },
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("procedures.1: There is no procedure quotas.consum");
+    const rows = await t.db.selectFrom("api_tokens").select("id").where("name", "=", "typo").execute();
+    expect(rows).toEqual([]);
   });
 
   it("stamps last_used_at on use", async () => {

@@ -42,7 +42,7 @@ export type Role = keyof typeof roleRank;
 
 /** A procedure open to logged-in users with at least `role`. */
 export function procedureFor(role: Role) {
-  return baseProcedure.use(({ ctx, next }) => {
+  return baseProcedure.use(({ ctx, path, next }) => {
     if (!ctx.user) {
       const message =
         ctx.credential === "api-token"
@@ -54,6 +54,12 @@ export function procedureFor(role: Role) {
     }
     if (roleRank[ctx.user.role] < roleRank[role]) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role` });
+    }
+    if (ctx.user.procedures && !ctx.user.procedures.includes(path)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This API token may call only ${ctx.user.procedures.join(", ")}`,
+      });
     }
     return next({ ctx: { ...ctx, user: ctx.user } });
   });

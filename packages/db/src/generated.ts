@@ -34,6 +34,7 @@ export interface ApiTokens {
   last_used_at: Timestamp | null;
   name: string;
   prefix: string;
+  procedures: string[] | null;
   revoked_at: Timestamp | null;
   role: "viewer" | "operator" | "admin";
   token_hash: string;

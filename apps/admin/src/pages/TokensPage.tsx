@@ -50,7 +50,8 @@ export function TokensPage({ user }: { user: User }) {
         subtitle={
           <>
             For machine clients: send <code>Authorization: Bearer shk_…</code>, or pass <code>token</code> to{" "}
-            <code>createSynchubClient</code>. A token acts with its role.
+            <code>createSynchubClient</code>. A token acts with its role, limited to the procedures it names
+            if it names any.
           </>
         }
       />
@@ -138,24 +139,32 @@ function NewToken({ created, onDone }: { created: Created; onDone: () => void })
 function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const ids = { name: useId() };
+  const ids = { name: useId(), procedures: useId() };
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("operator");
+  // Comma-separated procedure names; empty: every procedure the role allows.
+  const [procedures, setProcedures] = useState("");
   const create = useMutation(
     trpc.tokens.create.mutationOptions({
       onSuccess: async (created) => {
         onCreated(created);
         setName("");
+        setProcedures("");
         await queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
       },
     }),
   );
   const issues = issuesOf(create.error);
+  const procedureIssue = Object.entries(issues).find(([path]) => path.startsWith("procedures"))?.[1];
   const otherError = create.error && Object.keys(issues).length === 0 ? create.error : null;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    create.mutate({ name, role });
+    const scope = procedures
+      .split(",")
+      .map((procedure) => procedure.trim())
+      .filter(Boolean);
+    create.mutate(scope.length > 0 ? { name, role, procedures: scope } : { name, role });
   }
 
   return (
@@ -188,6 +197,24 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void 
           onChange={(value) => value && setRole(value)}
         />
       </div>
+      <div className="field">
+        <label htmlFor={ids.procedures}>Only these procedures (optional, comma-separated)</label>
+        <input
+          id={ids.procedures}
+          name="procedures"
+          autoComplete="off"
+          placeholder="quotas.consume"
+          value={procedures}
+          onChange={(event) => setProcedures(event.target.value)}
+          aria-invalid={procedureIssue ? true : undefined}
+          aria-describedby={procedureIssue ? `${ids.procedures}-issue` : undefined}
+        />
+        {procedureIssue ? (
+          <span id={`${ids.procedures}-issue`} className="field-issue" role="alert">
+            {procedureIssue}
+          </span>
+        ) : null}
+      </div>
       <div className="button-row button-row-start">
         <button type="submit" className="button button-primary" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create token"}
@@ -218,6 +245,7 @@ function TokenRow({ token, now }: { token: Token; now: number }) {
       </td>
       <td>
         <Badge value={token.role} tone={roleTones[token.role]} />
+        {token.procedures ? <div className="cell-note">only {token.procedures.join(", ")}</div> : null}
       </td>
       <td>
         <TimeAgo date={token.created_at} now={now} />

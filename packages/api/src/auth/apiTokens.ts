@@ -23,7 +23,7 @@ export async function userForApiToken(db: Database, token: string): Promise<Sess
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await touchApiToken(db, row.id);
   }
-  return { id: row.id, username: `token:${row.name}`, role: row.role };
+  return { id: row.id, username: `token:${row.name}`, role: row.role, procedures: row.procedures };
 }
 
 /** The token of an `Authorization: Bearer ...` header, or null. */

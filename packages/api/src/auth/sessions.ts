@@ -13,7 +13,10 @@ export const SESSION_COOKIE = "synchub_session";
 /** How long a login lasts. (Default: 7 days) */
 export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 
-export type SessionUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;
+export type SessionUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>> & {
+  /** An API token scoped to named procedures ("quotas.consume") may call only those. (Default: any) */
+  procedures?: readonly string[] | null;
+};
 
 /** Only a hash of the cookie is stored, so the sessions table cannot be replayed as cookies. */
 export function hashToken(token: string): string {

@@ -3,13 +3,38 @@ import { insertApiToken, listApiTokens, revokeApiToken } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { generateApiToken } from "../auth/apiTokens.ts";
+import { InputRuleError } from "../inputRules.ts";
 import { procedureFor, router, withAudit } from "../trpc.ts";
 import { roleSchema } from "./users.ts";
 
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "A token needs a name").max(100),
   role: roleSchema,
+  /**
+   * The only procedures the token may call, e.g. ["quotas.consume"] for a billing service.
+   * (Default: every procedure its role allows)
+   */
+  procedures: z
+    .array(z.string().regex(/^[a-zA-Z]+\.[a-zA-Z]+$/, 'A procedure is named like "quotas.consume"'))
+    .min(1, "Name at least one procedure, or leave the list out")
+    .max(100)
+    .optional(),
 });
+
+/** A 400 naming each listed procedure that does not exist, as a validation error would. */
+async function checkProcedureNames(names: string[] | undefined): Promise<void> {
+  if (!names) return;
+  // Imported when needed: the app router imports this router.
+  const { appRouter } = await import("../root.ts");
+  const known = new Set(Object.keys(appRouter._def.procedures));
+  const issues = names.flatMap((name, i) =>
+    known.has(name) ? [] : [{ path: ["procedures", i], message: `There is no procedure ${name}` }],
+  );
+  if (issues.length > 0) {
+    const cause = new InputRuleError(issues);
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+}
 
 export const tokensRouter = router({
   /** Never the secret nor its hash: the token is shown once, by `create`. */
@@ -18,6 +43,7 @@ export const tokensRouter = router({
   create: procedureFor("admin")
     .input(createTokenSchema)
     .mutation(async ({ ctx, input }) => {
+      await checkProcedureNames(input.procedures);
       const id = randomUUID();
       const { token, tokenHash, prefix } = generateApiToken();
       const row = await withAudit(
@@ -26,7 +52,7 @@ export const tokensRouter = router({
           action: "token.create",
           objectType: "api_token",
           objectId: id,
-          details: { name: input.name, role: input.role, prefix },
+          details: { name: input.name, role: input.role, prefix, procedures: input.procedures ?? null },
         },
         (trx) =>
           insertApiToken(trx, {
@@ -35,6 +61,7 @@ export const tokensRouter = router({
             tokenHash,
             prefix,
             role: input.role,
+            procedures: input.procedures ?? null,
             createdBy: ctx.user.username,
           }),
       );

@@ -10,6 +10,7 @@ const publicColumns = [
   "name",
   "prefix",
   "role",
+  "procedures",
   "created_by",
   "created_at",
   "last_used_at",
@@ -18,7 +19,16 @@ const publicColumns = [
 
 export async function insertApiToken(
   db: Executor,
-  input: { id?: string; name: string; tokenHash: string; prefix: string; role: Role; createdBy: string },
+  input: {
+    id?: string;
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    role: Role;
+    createdBy: string;
+    /** The only procedures the token may call ("quotas.consume"); null or absent: all its role allows. */
+    procedures?: string[] | null;
+  },
 ) {
   return db
     .insertInto("api_tokens")
@@ -28,6 +38,7 @@ export async function insertApiToken(
       token_hash: input.tokenHash,
       prefix: input.prefix,
       role: input.role,
+      procedures: input.procedures ?? null,
       created_by: input.createdBy,
     })
     .returning(publicColumns)
@@ -54,7 +65,7 @@ export function revokeApiToken(db: Executor, id: string) {
 export function findActiveApiToken(db: Executor, tokenHash: string) {
   return db
     .selectFrom("api_tokens")
-    .select(["id", "name", "role", "last_used_at"])
+    .select(["id", "name", "role", "procedures", "last_used_at"])
     .where("token_hash", "=", tokenHash)
     .where("revoked_at", "is", null)
     .executeTakeFirst();

@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { adminPassword } from "./stack.ts";
+
+test("an admin creates a token scoped to quotas.consume, after a typo in the procedure is named", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API tokens" }).click();
+
+  const form = page.getByRole("form", { name: "Create a token" });
+  await form.getByLabel("Name (which service uses it)").fill("billing-service");
+  const scope = form.getByLabel("Only these procedures (optional, comma-separated)");
+  await scope.fill("quotas.consum");
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(form.getByText("There is no procedure quotas.consum")).toBeVisible();
+  await expect(scope).toHaveAttribute("aria-invalid", "true");
+  await page.screenshot({ path: "/tmp/admin-tokens-error.png", fullPage: true });
+
+  await scope.fill("quotas.consume");
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByText(/Token “billing-service” created/)).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "billing-service" })).toContainText(
+    "only quotas.consume",
+  );
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "/tmp/admin-tokens-phone.png", fullPage: true });
+});
