@@ -1,5 +1,5 @@
 import type { AppRouter } from "@synchub/api";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 
 export type { AppRouter };
@@ -11,13 +11,13 @@ export interface SynchubClientOptions {
    * An API token (`shk_...`, created by an admin on the Tokens page), sent as
    * `Authorization: Bearer`; the calls get the token's role. (Default: none)
    */
-  token?: string;
+  token?: string | undefined;
   /** Extra headers on every call, e.g. a session cookie. (Default: none) */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** A tRPC client typed by synchub's router, for other TypeScript services. */
-export function createSynchubClient(options: SynchubClientOptions) {
+export function createSynchubClient(options: SynchubClientOptions): TRPCClient<AppRouter> {
   const headers: Record<string, string> = {
     ...options.headers,
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
