@@ -7,6 +7,7 @@ import {
   EmptyState,
   ErrorBanner,
   Loading,
+  LoadMore,
   PageHeader,
   TimeAgo,
   type Tone,
@@ -127,21 +128,13 @@ export function OverviewPage() {
         ) : (
           <>
             <AttentionTable rows={attentionItems} now={now} />
-            {attention.hasNextPage ? (
-              <p className="load-more">
-                <button
-                  type="button"
-                  className="button"
-                  disabled={attention.isFetchingNextPage}
-                  onClick={() => void attention.fetchNextPage()}
-                >
-                  {attention.isFetchingNextPage ? "Loading…" : "Show more"}
-                </button>{" "}
-                <span className="muted">
-                  {count(attentionItems.length)} of {count(data.needsAttention)} shown
-                </span>
-              </p>
-            ) : null}
+            <LoadMore
+              query={attention}
+              shown={attentionItems.length}
+              total={data.needsAttention}
+              one="target"
+              many="targets"
+            />
           </>
         )}
       </div>
