@@ -517,28 +517,40 @@ CREATE INDEX tenants_name_trgm_idx ON synchub.tenants USING gin (name gin_trgm_o
 
 -- Views
 
+create view synchub.finished_runs as
+ SELECT r.id,
+    r.target_id,
+    r.task,
+    COALESCE(r.kind, t.kind, ''::text) AS kind,
+    COALESCE(t.pool, ''::text) AS pool,
+    r.status,
+    r.finished_at,
+    date_trunc('hour'::text, r.finished_at) AS hour,
+    d.ms AS duration_ms,
+    synchub.duration_bucket(d.ms) AS duration_bucket
+   FROM synchub.runs r
+     LEFT JOIN LATERAL ( SELECT s.pool,
+            s.kind
+           FROM synchub.sync_targets s
+          WHERE s.id = r.target_id
+         OFFSET 0) t ON true
+     CROSS JOIN LATERAL ( SELECT COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint) AS ms) d
+  WHERE r.finished_at IS NOT NULL AND r.status::text <> 'running'::text;
+
 create view synchub.run_counts as
- WITH state AS (
-         SELECT run_rollup_state.rolled_up_until
-           FROM synchub.run_rollup_state
-        ), recent AS (
-         SELECT r.task,
-            COALESCE(r.kind, t.kind, ''::text) AS kind,
-            COALESCE(t.pool, ''::text) AS pool,
-            r.status,
-            synchub.duration_bucket(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)) AS duration_bucket,
+ WITH recent AS (
+         SELECT finished_runs.task,
+            finished_runs.kind,
+            finished_runs.pool,
+            finished_runs.status,
+            finished_runs.duration_bucket,
             count(*) AS runs,
-            sum(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)) AS duration_ms_sum,
-            max(r.finished_at) AS last_finished_at
-           FROM synchub.runs r
-             LEFT JOIN LATERAL ( SELECT s.pool,
-                    s.kind
-                   FROM synchub.sync_targets s
-                  WHERE s.id = r.target_id
-                 OFFSET 0) t ON true
-          WHERE r.finished_at >= (( SELECT state.rolled_up_until
-                   FROM state)) AND r.status::text <> 'running'::text
-          GROUP BY r.task, (COALESCE(r.kind, t.kind, ''::text)), (COALESCE(t.pool, ''::text)), r.status, (synchub.duration_bucket(COALESCE(r.duration_ms::bigint, (EXTRACT(epoch FROM r.finished_at - r.started_at) * 1000::numeric)::bigint)))
+            sum(finished_runs.duration_ms) AS duration_ms_sum,
+            max(finished_runs.finished_at) AS last_finished_at
+           FROM synchub.finished_runs
+          WHERE finished_runs.finished_at >= (( SELECT run_rollup_state.rolled_up_until
+                   FROM synchub.run_rollup_state))
+          GROUP BY finished_runs.task, finished_runs.kind, finished_runs.pool, finished_runs.status, finished_runs.duration_bucket
         ), both_sides AS (
          SELECT run_totals.task,
             run_totals.kind,
@@ -572,6 +584,33 @@ create view synchub.run_counts as
   GROUP BY task, kind, pool, status, duration_bucket;
 
 -- Functions
+
+CREATE OR REPLACE FUNCTION synchub.add_run_counts(p_counts synchub.run_rollups[])
+ RETURNS bigint
+ LANGUAGE sql
+AS $function$
+  with batch as (select * from unnest(p_counts)),
+  hourly as (
+    insert into synchub.run_rollups as u
+    select * from batch
+    on conflict (hour, task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  ),
+  totals as (
+    insert into synchub.run_totals as u
+    select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
+    from batch
+    group by 1, 2, 3, 4, 5
+    on conflict (task, kind, pool, status, duration_bucket) do update
+      set runs = u.runs + excluded.runs,
+          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
+  )
+  select coalesce(sum(runs), 0)::bigint from batch
+$function$
+;
 
 CREATE OR REPLACE FUNCTION synchub.apply_tenant_tier()
  RETURNS trigger
@@ -701,33 +740,11 @@ declare
   v_from timestamptz;
 begin
   select rolled_up_until into v_from from synchub.run_rollup_state for update;
-  with batch as (
-    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, old.kind) as kind,
-      old.pool as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
-      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
-    from synchub.runs r
-    cross join lateral (
-      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
-    ) d
-    where r.target_id = old.id and r.finished_at >= v_from and r.status <> 'running'
-    group by 1, 2, 3, 4, 5, 6
-  ),
-  hourly as (
-    insert into synchub.run_rollups as u
-    select * from batch
-    on conflict (hour, task, kind, pool, status, duration_bucket) do update
-      set runs = u.runs + excluded.runs,
-          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
-  )
-  insert into synchub.run_totals as u
-  select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
-  from batch
-  group by 1, 2, 3, 4, 5
-  on conflict (task, kind, pool, status, duration_bucket) do update
-    set runs = u.runs + excluded.runs,
-        duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-        last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at);
+  perform synchub.add_run_counts(array(
+    select row(hour, task, kind, pool, status, duration_bucket, count(*), sum(duration_ms), max(finished_at))::synchub.run_rollups
+    from synchub.finished_runs
+    where target_id = old.id and finished_at >= v_from
+    group by hour, task, kind, pool, status, duration_bucket));
   return old;
 end;
 $function$
@@ -942,41 +959,11 @@ begin
   if p_until <= v_from then
     return 0;
   end if;
-  -- One statement: both inserts read the same grouped batch (data-modifying CTEs always run).
-  with batch as (
-    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, t.kind, '') as kind,
-      coalesce(t.pool, '') as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
-      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
-    from synchub.runs r
-    -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
-    left join lateral (
-      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
-    ) t on true
-    cross join lateral (
-      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
-    ) d
-    where r.finished_at >= v_from and r.finished_at < p_until and r.status <> 'running'
-    group by 1, 2, 3, 4, 5, 6
-  ),
-  hourly as (
-    insert into synchub.run_rollups as u
-    select * from batch
-    on conflict (hour, task, kind, pool, status, duration_bucket) do update
-      set runs = u.runs + excluded.runs,
-          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
-  ),
-  totals as (
-    insert into synchub.run_totals as u
-    select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
-    from batch
-    group by 1, 2, 3, 4, 5
-    on conflict (task, kind, pool, status, duration_bucket) do update
-      set runs = u.runs + excluded.runs,
-          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
-  )
-  select coalesce(sum(runs), 0) into v_runs from batch;
+  v_runs := synchub.add_run_counts(array(
+    select row(hour, task, kind, pool, status, duration_bucket, count(*), sum(duration_ms), max(finished_at))::synchub.run_rollups
+    from synchub.finished_runs
+    where finished_at >= v_from and finished_at < p_until
+    group by hour, task, kind, pool, status, duration_bucket));
   update synchub.run_rollup_state set rolled_up_until = p_until;
   return v_runs;
 end;

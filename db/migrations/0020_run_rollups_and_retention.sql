@@ -69,38 +69,30 @@ create index credit_ledger_run_idx on synchub.credit_ledger (run_id) where run_i
 -- Closed dead letters are pruned by the time they were closed.
 create index dead_letters_closed_idx on synchub.dead_letters (closed_at) where status in ('resolved', 'discarded');
 
--- Counts every run that finished in [watermark, p_until) into both tables and moves the
--- watermark. The state row's lock makes concurrent calls take turns; the second finds nothing new.
--- p_until stays a little behind now() (the caller's grace) so a run whose finish was stamped just
--- before it, in a transaction not yet committed, is not skipped.
-create function synchub.roll_up_runs(p_until timestamptz)
+-- Every finished run as the counts see it: its hour of finishing, pool and kind (from its target,
+-- one index probe per run; offset 0 keeps the planner from hashing every target instead) and
+-- duration bucket. The one definition the roll-up, the deleted-target trigger and the readers of
+-- "runs not rolled up yet" share.
+create view synchub.finished_runs as
+select r.id, r.target_id, r.task, coalesce(r.kind, t.kind, '') as kind, coalesce(t.pool, '') as pool,
+  r.status, r.finished_at, date_trunc('hour', r.finished_at) as hour, d.ms as duration_ms,
+  synchub.duration_bucket(d.ms) as duration_bucket
+from synchub.runs r
+left join lateral (
+  select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
+) t on true
+cross join lateral (
+  select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
+) d
+where r.finished_at is not null and r.status <> 'running';
+
+-- Adds counted runs (rows shaped like run_rollups) to the hourly rollups and the all-time totals:
+-- the one place a count is added. Answers how many runs that was.
+create function synchub.add_run_counts(p_counts synchub.run_rollups[])
 returns bigint
-language plpgsql volatile
+language sql volatile
 as $$
-declare
-  v_from timestamptz;
-  v_runs bigint;
-begin
-  select rolled_up_until into v_from from synchub.run_rollup_state for update;
-  if p_until <= v_from then
-    return 0;
-  end if;
-  -- One statement: both inserts read the same grouped batch (data-modifying CTEs always run).
-  with batch as (
-    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, t.kind, '') as kind,
-      coalesce(t.pool, '') as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
-      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
-    from synchub.runs r
-    -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
-    left join lateral (
-      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
-    ) t on true
-    cross join lateral (
-      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
-    ) d
-    where r.finished_at >= v_from and r.finished_at < p_until and r.status <> 'running'
-    group by 1, 2, 3, 4, 5, 6
-  ),
+  with batch as (select * from unnest(p_counts)),
   hourly as (
     insert into synchub.run_rollups as u
     select * from batch
@@ -119,7 +111,30 @@ begin
           duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
           last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
   )
-  select coalesce(sum(runs), 0) into v_runs from batch;
+  select coalesce(sum(runs), 0)::bigint from batch
+$$;
+
+-- Counts every run that finished in [watermark, p_until) into both tables and moves the
+-- watermark. The state row's lock makes concurrent calls take turns; the second finds nothing new.
+-- p_until stays a little behind now() (the caller's grace) so a run whose finish was stamped just
+-- before it, in a transaction not yet committed, is not skipped.
+create function synchub.roll_up_runs(p_until timestamptz)
+returns bigint
+language plpgsql volatile
+as $$
+declare
+  v_from timestamptz;
+  v_runs bigint;
+begin
+  select rolled_up_until into v_from from synchub.run_rollup_state for update;
+  if p_until <= v_from then
+    return 0;
+  end if;
+  v_runs := synchub.add_run_counts(array(
+    select row(hour, task, kind, pool, status, duration_bucket, count(*), sum(duration_ms), max(finished_at))::synchub.run_rollups
+    from synchub.finished_runs
+    where finished_at >= v_from and finished_at < p_until
+    group by hour, task, kind, pool, status, duration_bucket));
   update synchub.run_rollup_state set rolled_up_until = p_until;
   return v_runs;
 end;
@@ -128,21 +143,11 @@ $$;
 -- Every run, counted: the totals plus what finished since the watermark, in one snapshot.
 -- /metrics reads this; it grows with tasks, kinds and pools, not with history.
 create view synchub.run_counts as
-with state as (select rolled_up_until from synchub.run_rollup_state),
-recent as (
-  select r.task, coalesce(r.kind, t.kind, '') as kind, coalesce(t.pool, '') as pool, r.status,
-    synchub.duration_bucket(
-      coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)
-    ) as duration_bucket,
-    count(*) as runs,
-    sum(coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)) as duration_ms_sum,
-    max(r.finished_at) as last_finished_at
-  from synchub.runs r
-  -- One index probe per run (offset 0 keeps the planner from hashing every target instead).
-    left join lateral (
-      select s.pool, s.kind from synchub.sync_targets s where s.id = r.target_id offset 0
-    ) t on true
-  where r.finished_at >= (select rolled_up_until from state) and r.status <> 'running'
+with recent as (
+  select task, kind, pool, status, duration_bucket, count(*) as runs, sum(duration_ms) as duration_ms_sum,
+    max(finished_at) as last_finished_at
+  from synchub.finished_runs
+  where finished_at >= (select rolled_up_until from synchub.run_rollup_state)
   group by 1, 2, 3, 4, 5
 ),
 both_sides as (
@@ -184,33 +189,11 @@ declare
   v_from timestamptz;
 begin
   select rolled_up_until into v_from from synchub.run_rollup_state for update;
-  with batch as (
-    select date_trunc('hour', r.finished_at) as hour, r.task, coalesce(r.kind, old.kind) as kind,
-      old.pool as pool, r.status, synchub.duration_bucket(d.ms) as duration_bucket,
-      count(*) as runs, sum(d.ms) as duration_ms_sum, max(r.finished_at) as last_finished_at
-    from synchub.runs r
-    cross join lateral (
-      select coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)::bigint as ms
-    ) d
-    where r.target_id = old.id and r.finished_at >= v_from and r.status <> 'running'
-    group by 1, 2, 3, 4, 5, 6
-  ),
-  hourly as (
-    insert into synchub.run_rollups as u
-    select * from batch
-    on conflict (hour, task, kind, pool, status, duration_bucket) do update
-      set runs = u.runs + excluded.runs,
-          duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-          last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at)
-  )
-  insert into synchub.run_totals as u
-  select task, kind, pool, status, duration_bucket, sum(runs), sum(duration_ms_sum), max(last_finished_at)
-  from batch
-  group by 1, 2, 3, 4, 5
-  on conflict (task, kind, pool, status, duration_bucket) do update
-    set runs = u.runs + excluded.runs,
-        duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-        last_finished_at = greatest(u.last_finished_at, excluded.last_finished_at);
+  perform synchub.add_run_counts(array(
+    select row(hour, task, kind, pool, status, duration_bucket, count(*), sum(duration_ms), max(finished_at))::synchub.run_rollups
+    from synchub.finished_runs
+    where target_id = old.id and finished_at >= v_from
+    group by hour, task, kind, pool, status, duration_bucket));
   return old;
 end;
 $$;

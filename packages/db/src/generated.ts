@@ -118,6 +118,19 @@ export interface DeadLetters {
   task: string;
 }
 
+export interface FinishedRuns {
+  duration_bucket: number | null;
+  duration_ms: Int8 | null;
+  finished_at: Timestamp | null;
+  hour: Timestamp | null;
+  id: Int8 | null;
+  kind: string | null;
+  pool: string | null;
+  status: string | null;
+  target_id: string | null;
+  task: string | null;
+}
+
 export interface LoginThrottle {
   expire: Int8 | null;
   key: string;
@@ -365,6 +378,7 @@ export interface DB {
   credit_batches: CreditBatches;
   credit_ledger: CreditLedger;
   dead_letters: DeadLetters;
+  finished_runs: FinishedRuns;
   login_throttle: LoginThrottle;
   plans: Plans;
   pool_slots: PoolSlots;

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -45,54 +45,30 @@ export async function pruneHistory(
   batchSize = 10_000,
 ): Promise<PruneResult> {
   await rollUpRuns(db);
+  const olderThan = (days: number) => sql`now() - ${days} * interval '1 day'`;
   const runs = await deleteInBatches(
     db,
+    "runs",
+    sql`finished_at < least(${olderThan(policy.runDays)}, (select rolled_up_until from synchub.run_rollup_state))`,
     batchSize,
-    (limit) => sql<{ n: number }>`
-      with doomed as (
-        select id from synchub.runs
-        where finished_at < least(
-            now() - ${policy.runDays} * interval '1 day',
-            (select rolled_up_until from synchub.run_rollup_state))
-        limit ${limit}
-      ),
-      deleted as (delete from synchub.runs r using doomed where r.id = doomed.id returning 1)
-      select count(*)::int as n from deleted`,
   );
   const stuck = await deleteInBatches(
     db,
+    "runs",
+    sql`status = 'running' and started_at < ${olderThan(policy.runDays)}`,
     batchSize,
-    (limit) => sql<{ n: number }>`
-      with doomed as (
-        select id from synchub.runs
-        where status = 'running' and started_at < now() - ${policy.runDays} * interval '1 day'
-        limit ${limit}
-      ),
-      deleted as (delete from synchub.runs r using doomed where r.id = doomed.id returning 1)
-      select count(*)::int as n from deleted`,
   );
   const deadLetters = await deleteInBatches(
     db,
+    "dead_letters",
+    sql`status in ('resolved', 'discarded') and closed_at < ${olderThan(policy.closedDeadLetterDays)}`,
     batchSize,
-    (limit) => sql<{ n: number }>`
-      with doomed as (
-        select id from synchub.dead_letters
-        where status in ('resolved', 'discarded')
-          and closed_at < now() - ${policy.closedDeadLetterDays} * interval '1 day'
-        limit ${limit}
-      ),
-      deleted as (delete from synchub.dead_letters d using doomed where d.id = doomed.id returning 1)
-      select count(*)::int as n from deleted`,
   );
   const auditRows = await deleteInBatches(
     db,
+    "audit_log",
+    sql`at < ${olderThan(policy.auditDays)}`,
     batchSize,
-    (limit) => sql<{ n: number }>`
-      with doomed as (
-        select id from synchub.audit_log where at < now() - ${policy.auditDays} * interval '1 day' limit ${limit}
-      ),
-      deleted as (delete from synchub.audit_log a using doomed where a.id = doomed.id returning 1)
-      select count(*)::int as n from deleted`,
   );
   // Hourly rollups stay far longer than the runs (charts of a year are a few thousand rows); the
   // all-time totals are never pruned, so /metrics' counters never go down.
@@ -100,14 +76,20 @@ export async function pruneHistory(
   return { runs: runs + stuck, deadLetters, auditRows };
 }
 
+/** Deletes the rows of `table` that match `where`, `batchSize` at a time; answers how many. */
 async function deleteInBatches(
   db: Executor,
+  table: "runs" | "dead_letters" | "audit_log",
+  where: RawBuilder<unknown>,
   batchSize: number,
-  statement: (limit: number) => { execute(db: Executor): Promise<{ rows: { n: number }[] }> },
 ): Promise<number> {
+  const target = sql.table(`synchub.${table}`);
   let total = 0;
   for (;;) {
-    const { rows } = await statement(batchSize).execute(db);
+    const { rows } = await sql<{ n: number }>`
+      with doomed as (select id from ${target} where ${where} limit ${batchSize}),
+      deleted as (delete from ${target} t using doomed where t.id = doomed.id returning 1)
+      select count(*)::int as n from deleted`.execute(db);
     const n = rows[0]?.n ?? 0;
     total += n;
     if (n < batchSize) return total;
@@ -172,12 +154,9 @@ export async function hourlySyncRuns(db: Executor, hours = 24): Promise<HourlyRu
       select hour, status, duration_bucket, runs from synchub.run_rollups
       where hour >= (select at from since) and kind <> '' and status in ('succeeded', 'failed')
       union all
-      select date_trunc('hour', r.finished_at), r.status,
-        synchub.duration_bucket(coalesce(r.duration_ms, (extract(epoch from r.finished_at - r.started_at) * 1000)::bigint)),
-        1
-      from synchub.runs r
-      where r.finished_at >= greatest((select rolled_up_until from state), (select at from since))
-        and r.target_id is not null and r.status in ('succeeded', 'failed')
+      select hour, status, duration_bucket, 1 from synchub.finished_runs
+      where finished_at >= greatest((select rolled_up_until from state), (select at from since))
+        and target_id is not null and status in ('succeeded', 'failed')
     ) counted
     group by 1, 2, 3
     order by 1`.execute(db);
