@@ -39,19 +39,21 @@ export function judgeTargetGroups(groups: TargetGroupHealth[], now: number): Jud
   }));
 }
 
-/** GET /health/sync: every pool and kind judged and the workers' heartbeats; the worst decides the whole. */
-export async function syncHealth(db: Database): Promise<SyncHealthReport> {
-  const now = Date.now();
-  const [groups, liveness] = await Promise.all([
-    targetGroupHealth(db),
-    workerLiveness(db, WORKER_SILENCE_MS),
-  ]);
-  const pools = judgeTargetGroups(groups, now);
-  const workers = {
+/** The workers judged from their heartbeats: none alive is Critical (shared with the Overview). */
+export async function judgedWorkers(db: Database, now: number): Promise<SyncHealthReport["workers"]> {
+  const liveness = await workerLiveness(db, WORKER_SILENCE_MS);
+  return {
     ...judgeWorkers(liveness.lastBeatAt, now),
     alive: liveness.alive,
     lastHeartbeatAt: liveness.lastBeatAt?.toISOString() ?? null,
   };
+}
+
+/** GET /health/sync: every pool and kind judged and the workers' heartbeats; the worst decides the whole. */
+export async function syncHealth(db: Database): Promise<SyncHealthReport> {
+  const now = Date.now();
+  const [groups, workers] = await Promise.all([targetGroupHealth(db), judgedWorkers(db, now)]);
+  const pools = judgeTargetGroups(groups, now);
   return {
     status: worstStatus([workers.status, ...pools.map((pool) => pool.status)]),
     checkedAt: new Date(now).toISOString(),

@@ -2,12 +2,12 @@ import {
   countNeedsAttention,
   hourlySyncRuns,
   listNeedsAttention,
+  queueStatistics,
   targetGroupHealth,
-  workerLiveness,
 } from "@synchub/db";
-import { judgeWorkers, quantileFromBuckets, WORKER_SILENCE_MS } from "@synchub/domain";
+import { quantileFromBuckets } from "@synchub/domain";
 import { sql } from "kysely";
-import { judgeTargetGroups } from "../health.ts";
+import { judgedWorkers, judgeTargetGroups } from "../health.ts";
 import { pageInput, readPage } from "../paging.ts";
 import { procedureFor, router } from "../trpc.ts";
 
@@ -17,26 +17,20 @@ export const overviewRouter = router({
    * queue and the counts the summary shows. Costs the same whatever the size of the run history.
    */
   summary: procedureFor("viewer").query(async ({ ctx }) => {
-    const [groups, hourly, queue, deadLettersOpen, needsAttention, liveness] = await Promise.all([
+    const now = Date.now();
+    const [groups, hourly, queue, deadLettersOpen, needsAttention, workers] = await Promise.all([
       targetGroupHealth(ctx.db),
       hourlySyncRuns(ctx.db, 24),
-      sql<{ task: string; waiting: number; active: number; delayed: number }>`
-        select j.task_identifier as task,
-          count(*) filter (where j.locked_at is null and j.run_at <= now())::int as waiting,
-          count(*) filter (where j.locked_at is not null)::int as active,
-          count(*) filter (where j.locked_at is null and j.run_at > now())::int as delayed
-        from graphile_worker.jobs j
-        group by 1 order by 1`.execute(ctx.db),
+      queueStatistics(ctx.db),
       sql<{ n: number }>`select count(*)::int as n from synchub.dead_letters where status = 'open'`.execute(
         ctx.db,
       ),
       countNeedsAttention(ctx.db),
-      workerLiveness(ctx.db, WORKER_SILENCE_MS),
+      judgedWorkers(ctx.db, now),
     ]);
-    const now = Date.now();
     return {
       // The same judgement as GET /health/sync: no worker alive is Critical whatever the pools say.
-      workers: { ...judgeWorkers(liveness.lastBeatAt, now), alive: liveness.alive },
+      workers,
       pools: judgeTargetGroups(groups, now),
       hourly: hourly.map((hour) => ({
         hour: hour.hour,
@@ -45,7 +39,7 @@ export const overviewRouter = router({
         // Estimated from the duration buckets, as Prometheus' histogram_quantile would.
         p95_seconds: quantileFromBuckets(hour.durationBuckets, 0.95),
       })),
-      queue: queue.rows,
+      queue,
       deadLettersOpen: deadLettersOpen.rows[0]?.n ?? 0,
       needsAttention,
     };

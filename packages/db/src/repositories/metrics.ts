@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
 import { type TargetGroupHealth, targetGroupHealth, workerLiveness } from "./health.ts";
 import { type RunCount, runCounts } from "./history.ts";
+import { queueStatistics } from "./quotas.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -47,15 +48,7 @@ export async function metricsSnapshot(db: Executor, workerAliveWithinMs: number)
       select null, false, coalesce(sum(deferrals), 0)::float8, coalesce(sum(throttled), 0)::float8
       from synchub.rate_limits where key like 'credential:%'
       order by 1 nulls last`.execute(db),
-    sql<{ task: string; state: string; n: number }>`
-      select j.task_identifier as task,
-        case when j.locked_at is not null then 'active'
-             when j.attempts >= j.max_attempts then 'failed'
-             when j.run_at > now() then 'delayed'
-             else 'waiting' end as state,
-        count(*)::int as n
-      from graphile_worker.jobs j
-      group by 1, 2`.execute(db),
+    queueStatistics(db),
   ]);
   // The latest run of each task without a target, one index probe per task (runs_task_idx).
   const jobTasks = [...new Set(counts.filter((row) => row.kind === "").map((row) => row.task))];
@@ -79,7 +72,13 @@ export async function metricsSnapshot(db: Executor, workerAliveWithinMs: number)
       oldestOpenSeconds: Math.round(row.oldest),
     })),
     pools: pools.rows,
-    queue: queue.rows,
+    queue: queue.flatMap((row) =>
+      (["waiting", "active", "delayed", "failed"] as const).map((state) => ({
+        task: row.task,
+        state,
+        n: row[state],
+      })),
+    ),
     jobLatest: jobLatest.rows.map((row) => ({ task: row.task, lastDurationSeconds: Number(row.seconds) })),
   };
 }
