@@ -1,23 +1,6 @@
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { cellText, logIn } from "./console.ts";
 import { adminPassword } from "./stack.ts";
-
-async function logIn(page: Page, password: string) {
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Sign in to the admin" })).toBeVisible();
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
-
-/** The text of a row's cell under the column headed `column`. */
-async function cellText(table: Locator, row: Locator, column: string): Promise<string> {
-  const headers = (await table.locator("thead th").allTextContents()).map((text) =>
-    text.trim().toLowerCase(),
-  );
-  const index = headers.indexOf(column.toLowerCase());
-  expect(index, `column ${column} in ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);
-  return ((await row.locator("td").nth(index).textContent()) ?? "").trim();
-}
 
 test("an operator logs in, sees the demo connections, presses Sync now and sees the run finish", async ({
   page,

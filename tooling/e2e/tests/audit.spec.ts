@@ -1,13 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { logIn, logInAsAdmin } from "./console.ts";
 import { adminPassword } from "./stack.ts";
 
 test("an admin filters the audit log to login events and sees a failed attempt with its address", async ({
   page,
 }) => {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logIn(page, "not-the-password");
   await expect(page.getByText("Wrong username or password")).toBeVisible();
   await page.getByLabel("Password").fill(adminPassword);
   await page.getByRole("button", { name: "Log in" }).click();
@@ -43,10 +41,7 @@ test("an admin reaches the last of more than a page of audit entries with Load m
     });
     expect(response.status()).toBe(200);
   }
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAsAdmin(page);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
   // The newest hundred entries are those logins anyway: wait for the filtered answer itself.
   const filtered = page.waitForResponse(

@@ -1,28 +1,10 @@
-import { expect, type Locator, type Page, test } from "@playwright/test";
-import { adminPassword } from "./stack.ts";
-
-async function logIn(page: Page) {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-}
-
-/** The text of a row's cell under the column headed `column`. */
-async function cellText(table: Locator, row: Locator, column: string): Promise<string> {
-  const headers = (await table.locator("thead th").allTextContents()).map((text) =>
-    text.trim().toLowerCase(),
-  );
-  const index = headers.indexOf(column.toLowerCase());
-  expect(index, `column ${column} in ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);
-  return ((await row.locator("td").nth(index).textContent()) ?? "").trim();
-}
+import { expect, test } from "@playwright/test";
+import { cellText, logInAsAdmin } from "./console.ts";
 
 test("an operator sees the revoked key's dead letter on the Dead letters page, replays its group and sees it back in the queue", async ({
   page,
 }) => {
-  await logIn(page);
+  await logInAsAdmin(page);
   const nav = page.getByRole("navigation", { name: "Main" });
 
   await test.step("the admin rejects a negative pace, then lets openai calls through faster", async () => {

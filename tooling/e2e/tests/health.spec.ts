@@ -1,14 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { adminPassword } from "./stack.ts";
+import { logInAsAdmin } from "./console.ts";
 
 test("the demo's revoked key shows under Needs attention and makes /health/sync say Warning for its pool", async ({
   page,
 }) => {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await logInAsAdmin(page);
 
   // The list is computed on the server over all targets; the revoked key fails on its first sync.
   const attention = page.getByRole("table", { name: "Targets needing attention" });

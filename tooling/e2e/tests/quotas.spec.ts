@@ -1,13 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { adminPassword } from "./stack.ts";
+import { logInAsAdmin } from "./console.ts";
 
 test("an operator resets a user's quota counters from the Credits & quotas page, and the audit log records it", async ({
   page,
 }) => {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAsAdmin(page);
   const nav = page.getByRole("navigation", { name: "Main" });
   await nav.getByRole("link", { name: "Credits & quotas" }).click();
 

@@ -1,14 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { adminPassword } from "./stack.ts";
+import { logInAsAdmin } from "./console.ts";
 
 test("an admin creates a token scoped to quotas.consume, after a typo in the procedure is named", async ({
   page,
 }) => {
-  await page.goto("/");
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await logInAsAdmin(page);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API tokens" }).click();
 
   const form = page.getByRole("form", { name: "Create a token" });

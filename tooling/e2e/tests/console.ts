@@ -1,0 +1,28 @@
+/** What the browser tests share: signing in and reading a table cell by its column. */
+import { expect, type Locator, type Page } from "@playwright/test";
+import { adminPassword } from "./stack.ts";
+
+/** Fills and sends the login form. */
+export async function logIn(page: Page, password = adminPassword): Promise<void> {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Sign in to the admin" })).toBeVisible();
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Signs in as the admin and waits for the Overview, the landing page. */
+export async function logInAsAdmin(page: Page): Promise<void> {
+  await logIn(page);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+}
+
+/** The text of a row's cell under the column headed `column`. */
+export async function cellText(table: Locator, row: Locator, column: string): Promise<string> {
+  const headers = (await table.locator("thead th").allTextContents()).map((text) =>
+    text.trim().toLowerCase(),
+  );
+  const index = headers.indexOf(column.toLowerCase());
+  expect(index, `column ${column} in ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);
+  return ((await row.locator("td").nth(index).textContent()) ?? "").trim();
+}
