@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiContext } from "../context.ts";
-import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 const secrets = createSecretBox(randomBytes(32).toString("base64"));
@@ -37,15 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-function caller() {
-  const ctx: ApiContext = {
-    db: t.db,
-    secrets,
-    user: { id: "00000000-0000-4000-8000-000000000000", username: "viewer", role: "viewer" },
-    session: { token: null, set() {}, clear() {} },
-  };
-  return appRouter.createCaller(ctx);
-}
+const caller = () => callerFor(t.db, secrets);
 
 type Filter = Omit<NonNullable<Parameters<ReturnType<typeof caller>["audit"]["list"]>[0]>, "cursor">;
 type Entry = Awaited<ReturnType<ReturnType<typeof caller>["audit"]["list"]>>["items"][number];

@@ -4,20 +4,11 @@ import { createSecretBox } from "@synchub/domain";
 import { TRPCError } from "@trpc/server";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiContext } from "../context.ts";
-import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 const secrets = createSecretBox(randomBytes(32).toString("base64"));
-const caller = () => {
-  const ctx: ApiContext = {
-    db: t.db,
-    secrets,
-    user: { id: "00000000-0000-4000-8000-000000000000", username: "viewer-user", role: "viewer" },
-    session: { token: null, set() {}, clear() {} },
-  };
-  return appRouter.createCaller(ctx);
-};
+const caller = () => callerFor(t.db, secrets);
 
 let revoked: string;
 let failing: string;

@@ -3,8 +3,7 @@ import { createTestDatabase, insertTestConnection, type TestDatabase } from "@sy
 import { createSecretBox } from "@synchub/domain";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiContext } from "../context.ts";
-import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 let connectionId: string;
@@ -28,15 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-function caller() {
-  const ctx: ApiContext = {
-    db: t.db,
-    secrets,
-    user: { id: "00000000-0000-4000-8000-000000000000", username: "viewer", role: "viewer" },
-    session: { token: null, set() {}, clear() {} },
-  };
-  return appRouter.createCaller(ctx);
-}
+const caller = () => callerFor(t.db, secrets);
 
 describe("rateLimits.list", () => {
   it("lists the pools' keys first and names a credential key's connection", async () => {

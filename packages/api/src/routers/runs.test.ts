@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createTestDatabase, insertTestConnection, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiContext } from "../context.ts";
 import type { Page } from "../paging.ts";
-import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 let first: string;
@@ -47,15 +46,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const secrets = createSecretBox(randomBytes(32).toString("base64"));
-function caller() {
-  const ctx: ApiContext = {
-    db: t.db,
-    secrets,
-    user: { id: "00000000-0000-4000-8000-000000000000", username: "viewer", role: "viewer" },
-    session: { token: null, set() {}, clear() {} },
-  };
-  return appRouter.createCaller(ctx);
-}
+const caller = () => callerFor(t.db, secrets);
 
 type RunFilter = Omit<
   NonNullable<Parameters<ReturnType<typeof caller>["runs"]["list"]>[0]>,
