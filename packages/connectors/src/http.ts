@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ProviderError, parseRetryAfter } from "./errors.ts";
 
 export interface RetryOptions {
@@ -38,10 +39,46 @@ export interface RequestJsonOptions {
    * take a slot from a shared rate limit). Whatever it throws ends the call unchanged. (Default: none)
    */
   beforeRequest?: BeforeRequest;
+  /**
+   * Told about every attempt once it ends, retries included (e.g. to record a run's HTTP calls).
+   * What it throws is ignored. (Default: the observer of the enclosing `observeHttpCalls`, if any)
+   */
+  onAttempt?: HttpCallObserver;
 }
 
 /** A hook run before each HTTP request to a provider; it gets the caller's abort signal. */
 export type BeforeRequest = (signal?: AbortSignal) => Promise<void>;
+
+/**
+ * One HTTP attempt as it may be shown to an operator: no headers, no bodies, no query values
+ * (a query keeps its parameter names, each value replaced by "…"), the secrets scrubbed.
+ */
+export interface HttpCall {
+  method: string;
+  host: string;
+  path: string;
+  /** The response's status; null when none came (network error, timeout, abort). */
+  status: number | null;
+  durationMs: number;
+  /** 1 for the first try, 2 for the first retry, ... */
+  attempt: number;
+  /** The error class and message of a failed attempt (at most 500 characters); null when it succeeded. */
+  error: string | null;
+  startedAt: Date;
+}
+
+export type HttpCallObserver = (call: HttpCall) => void;
+
+const observers = new AsyncLocalStorage<HttpCallObserver>();
+
+/**
+ * Runs `work` with `observer` told about every `requestJson` attempt made inside it (however
+ * deep in a connector's client), unless a call names its own `onAttempt`. The sync loop wraps a
+ * run in it, so no client has to pass an observer along.
+ */
+export function observeHttpCalls<T>(observer: HttpCallObserver, work: () => Promise<T>): Promise<T> {
+  return observers.run(observer, work);
+}
 
 export const defaultTimeoutMs = 30_000;
 export const defaultRetry = { attempts: 3, baseDelayMs: 2000, maxRetryAfterMs: 5000 } as const;
@@ -56,13 +93,28 @@ export async function requestJson(options: RequestJsonOptions): Promise<unknown>
   const baseDelayMs = options.retry?.baseDelayMs ?? defaultRetry.baseDelayMs;
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? defaultRetry.maxRetryAfterMs;
 
+  const observe = options.onAttempt ?? observers.getStore();
+
   for (let attempt = 0; ; attempt++) {
     // Outside the try: a hook's own error (e.g. "defer this job") is not a provider failure to retry.
     await options.beforeRequest?.(options.signal);
     options.signal?.throwIfAborted();
+    const startedAt = new Date();
+    const seen: { status: number | null } = { status: null };
+    const report = (error: unknown) => {
+      if (!observe) return;
+      try {
+        observe(describeCall(options, { attempt: attempt + 1, startedAt, status: seen.status, error }));
+      } catch {
+        // Observing must never break the call it observes.
+      }
+    };
     try {
-      return await attemptOnce(options);
+      const body = await attemptOnce(options, seen);
+      report(null);
+      return body;
     } catch (error) {
+      report(error);
       options.signal?.throwIfAborted();
       const isLast = attempt + 1 >= attempts;
       if (!(error instanceof ProviderError) || error.kind !== "transient" || isLast) throw error;
@@ -77,7 +129,38 @@ export async function requestJson(options: RequestJsonOptions): Promise<unknown>
   }
 }
 
-async function attemptOnce(options: RequestJsonOptions): Promise<unknown> {
+/** What an observer is told of one attempt; see HttpCall for what is left out and why. */
+function describeCall(
+  options: RequestJsonOptions,
+  attempt: { attempt: number; startedAt: Date; status: number | null; error: unknown },
+): HttpCall {
+  const url = new URL(options.url);
+  const names = [...new Set(url.searchParams.keys())];
+  const query = names.length > 0 ? `?${names.map((name) => `${encodeURIComponent(name)}=…`).join("&")}` : "";
+  let error: string | null = null;
+  if (attempt.error !== null) {
+    const what =
+      attempt.error instanceof ProviderError
+        ? (attempt.error.code ?? attempt.error.kind)
+        : attempt.error instanceof Error
+          ? attempt.error.name
+          : "error";
+    const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
+    error = scrub(`${what}: ${message}`, options.secrets).slice(0, 500);
+  }
+  return {
+    method: (options.method ?? "GET").toUpperCase(),
+    host: url.host,
+    path: scrub(`${url.pathname}${query}`, options.secrets).slice(0, 2000),
+    status: attempt.status,
+    durationMs: Math.max(0, Date.now() - attempt.startedAt.getTime()),
+    attempt: attempt.attempt,
+    error,
+    startedAt: attempt.startedAt,
+  };
+}
+
+async function attemptOnce(options: RequestJsonOptions, seen: { status: number | null }): Promise<unknown> {
   const name = options.providerName ?? options.provider;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -94,6 +177,7 @@ async function attemptOnce(options: RequestJsonOptions): Promise<unknown> {
       ...(options.body === undefined ? {} : { body: options.body }),
       signal,
     });
+    seen.status = response.status;
     text = await response.text();
   } catch (error) {
     // The caller's abort wins over everything: it must surface as an abort, not a provider fault.

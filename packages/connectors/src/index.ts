@@ -1,5 +1,13 @@
 export { isProviderError, ProviderError, type ProviderErrorKind, parseRetryAfter } from "./errors.ts";
-export { type BeforeRequest, type RequestJsonOptions, type RetryOptions, requestJson } from "./http.ts";
+export {
+  type BeforeRequest,
+  type HttpCall,
+  type HttpCallObserver,
+  observeHttpCalls,
+  type RequestJsonOptions,
+  type RetryOptions,
+  requestJson,
+} from "./http.ts";
 export {
   anthropicCredentialsSchema,
   type CostsClientOptions,
