@@ -237,6 +237,29 @@ create table synchub.rate_limits (
   constraint rate_limits_pkey PRIMARY KEY (key)
 );
 
+create table synchub.run_http_calls (
+  run_id bigint not null,
+  seq smallint not null,
+  method text not null,
+  host text not null,
+  path text not null,
+  status smallint,
+  duration_ms integer not null,
+  attempt smallint not null,
+  error text,
+  started_at timestamp with time zone not null,
+  constraint run_http_calls_attempt_check CHECK ((attempt >= 1)),
+  constraint run_http_calls_duration_ms_check CHECK ((duration_ms >= 0)),
+  constraint run_http_calls_error_check CHECK ((length(error) <= 500)),
+  constraint run_http_calls_host_check CHECK ((length(host) <= 255)),
+  constraint run_http_calls_method_check CHECK ((length(method) <= 16)),
+  constraint run_http_calls_path_check CHECK ((length(path) <= 2000)),
+  constraint run_http_calls_pkey PRIMARY KEY (run_id, seq),
+  constraint run_http_calls_run_id_fkey FOREIGN KEY (run_id) REFERENCES synchub.runs(id) ON DELETE CASCADE,
+  constraint run_http_calls_seq_check CHECK (((seq >= 1) AND (seq <= 100))),
+  constraint run_http_calls_status_check CHECK (((status >= 100) AND (status <= 599)))
+);
+
 create table synchub.run_rollup_state (
   only_row boolean default true not null,
   rolled_up_until timestamp with time zone not null,
@@ -296,7 +319,9 @@ create table synchub.runs (
   parent_run_id bigint,
   duration_ms integer,
   results jsonb,
+  http_calls_dropped integer default 0 not null,
   constraint runs_dead_letter_id_fkey FOREIGN KEY (dead_letter_id) REFERENCES synchub.dead_letters(id) ON DELETE SET NULL,
+  constraint runs_http_calls_dropped_check CHECK ((http_calls_dropped >= 0)),
   constraint runs_parent_run_id_fkey FOREIGN KEY (parent_run_id) REFERENCES synchub.runs(id) ON DELETE SET NULL,
   constraint runs_pkey PRIMARY KEY (id),
   constraint runs_target_id_fkey FOREIGN KEY (target_id) REFERENCES synchub.sync_targets(id) ON DELETE CASCADE
@@ -424,6 +449,8 @@ create table synchub.worker_heartbeats (
   pid integer not null,
   started_at timestamp with time zone default now() not null,
   last_seen_at timestamp with time zone default now() not null,
+  concurrency integer,
+  constraint worker_heartbeats_concurrency_check CHECK ((concurrency >= 1)),
   constraint worker_heartbeats_pkey PRIMARY KEY (process_id)
 );
 
@@ -481,6 +508,8 @@ CREATE INDEX runs_finished_idx ON synchub.runs USING btree (finished_at) WHERE (
 
 CREATE INDEX runs_jobs_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC) WHERE ((target_id IS NULL) AND (task <> ALL (ARRAY['schedules.tick'::text, 'sync.tick'::text])));
 
+CREATE INDEX runs_kind_started_id_idx ON synchub.runs USING btree (kind, started_at DESC, id DESC) WHERE (kind IS NOT NULL);
+
 CREATE INDEX runs_parent_run_idx ON synchub.runs USING btree (parent_run_id) WHERE (parent_run_id IS NOT NULL);
 
 CREATE INDEX runs_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC);
@@ -489,9 +518,11 @@ CREATE INDEX runs_status_started_id_idx ON synchub.runs USING btree (status, sta
 
 CREATE INDEX runs_target_started_id_idx ON synchub.runs USING btree (target_id, started_at DESC, id DESC);
 
-CREATE INDEX runs_task_idx ON synchub.runs USING btree (task, started_at DESC);
+CREATE INDEX runs_task_started_id_idx ON synchub.runs USING btree (task, started_at DESC, id DESC);
 
 CREATE INDEX runs_ticks_started_id_idx ON synchub.runs USING btree (started_at DESC, id DESC) WHERE (task = ANY (ARRAY['schedules.tick'::text, 'sync.tick'::text]));
+
+CREATE INDEX runs_trigger_started_id_idx ON synchub.runs USING btree (trigger, started_at DESC, id DESC);
 
 CREATE INDEX schedules_due_idx ON synchub.schedules USING btree (next_occurrence_at) WHERE enabled;
 

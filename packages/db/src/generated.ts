@@ -222,6 +222,19 @@ export interface RunCounts {
   task: string | null;
 }
 
+export interface RunHttpCalls {
+  attempt: number;
+  duration_ms: number;
+  error: string | null;
+  host: string;
+  method: string;
+  path: string;
+  run_id: Int8;
+  seq: number;
+  started_at: Timestamp;
+  status: number | null;
+}
+
 export interface RunRollups {
   duration_bucket: number;
   duration_ms_sum: Int8;
@@ -247,6 +260,7 @@ export interface Runs {
   error: string | null;
   error_class: "transient" | "permanent" | null;
   finished_at: Timestamp | null;
+  http_calls_dropped: Generated<number>;
   id: Generated<Int8>;
   job_id: string | null;
   kind: string | null;
@@ -361,6 +375,7 @@ export interface Users {
 }
 
 export interface WorkerHeartbeats {
+  concurrency: number | null;
   hostname: string;
   last_seen_at: Generated<Timestamp>;
   pid: number;
@@ -388,6 +403,7 @@ export interface DB {
   quota_alerts: QuotaAlerts;
   rate_limits: RateLimits;
   run_counts: RunCounts;
+  run_http_calls: RunHttpCalls;
   run_rollup_state: RunRollupState;
   run_rollups: RunRollups;
   run_totals: RunTotals;

@@ -15,6 +15,14 @@ export interface RunFilter {
    */
   scope?: "work" | "syncs" | "jobs" | "ticks" | "all";
   status?: "running" | "succeeded" | "failed" | "deferred";
+  /** One target kind's runs: "llm.costs", "stripe.subscriptions", ... */
+  kind?: string;
+  /** What started the runs: "schedule", "manual", "replay", ... */
+  trigger?: DB["runs"]["trigger"];
+  /** Runs started at or after this instant. (Default: no lower bound) */
+  from?: Date;
+  /** Runs started before this instant. (Default: no upper bound) */
+  to?: Date;
   /** The keyset of the previous page's last run: [started_at to the microsecond, id]. (Default: the first page) */
   after?: Keyset | null;
   /** Runs per page. (Default: 50) */
@@ -81,6 +89,10 @@ export async function listRuns(db: Executor, filter: RunFilter = {}): Promise<Ke
       break;
   }
   if (filter.status) query = query.where("runs.status", "=", filter.status);
+  if (filter.kind) query = query.where("runs.kind", "=", filter.kind);
+  if (filter.trigger) query = query.where("runs.trigger", "=", filter.trigger);
+  if (filter.from) query = query.where("runs.started_at", ">=", filter.from);
+  if (filter.to) query = query.where("runs.started_at", "<", filter.to);
   const rows = await query.execute();
   return keysetPage(
     rows,
@@ -159,4 +171,93 @@ export async function linkRunToDeadLetter(db: Executor, runId: string, deadLette
     .set({ dead_letter_id: String(deadLetterId) })
     .where("id", "=", runId)
     .execute();
+}
+
+/** The most HTTP calls kept per run; the rest are only counted (runs.http_calls_dropped). */
+export const MAX_HTTP_CALLS_PER_RUN = 100;
+
+/** One HTTP attempt of a run, as connectors report it (no query values, headers or bodies). */
+export interface RunHttpCall {
+  method: string;
+  host: string;
+  path: string;
+  /** null when no response came (network error, timeout). */
+  status: number | null;
+  durationMs: number;
+  attempt: number;
+  error: string | null;
+  startedAt: Date;
+}
+
+/**
+ * Saves a run's HTTP calls in one insert, once the run is over: the first
+ * MAX_HTTP_CALLS_PER_RUN of them, the others (and `dropped` ones never kept) counted on the run.
+ */
+export async function recordRunHttpCalls(
+  db: Executor,
+  runId: string,
+  calls: readonly RunHttpCall[],
+  dropped = 0,
+): Promise<void> {
+  const kept = calls.slice(0, MAX_HTTP_CALLS_PER_RUN);
+  const extra = dropped + calls.length - kept.length;
+  if (kept.length > 0) {
+    await db
+      .insertInto("run_http_calls")
+      .values(
+        kept.map((call, index) => ({
+          run_id: runId,
+          seq: index + 1,
+          method: call.method.slice(0, 16),
+          host: call.host.slice(0, 255),
+          path: call.path.slice(0, 2000),
+          status: call.status,
+          duration_ms: Math.max(0, Math.round(call.durationMs)),
+          attempt: call.attempt,
+          error: call.error?.slice(0, 500) ?? null,
+          started_at: call.startedAt,
+        })),
+      )
+      .execute();
+  }
+  if (extra > 0) {
+    await db
+      .updateTable("runs")
+      .set((eb) => ({ http_calls_dropped: eb("http_calls_dropped", "+", extra) }))
+      .where("id", "=", runId)
+      .execute();
+  }
+}
+
+/** A run's HTTP calls in the order they started, and how many were not kept; null for an unknown run. */
+export async function listRunHttpCalls(
+  db: Executor,
+  runId: string,
+): Promise<{ items: RunHttpCall[]; dropped: number } | null> {
+  const run = await db
+    .selectFrom("runs")
+    .select("http_calls_dropped")
+    .where("id", "=", runId)
+    .executeTakeFirst();
+  if (!run) return null;
+  const rows = await db
+    .selectFrom("run_http_calls")
+    .select(["method", "host", "path", "status", "duration_ms", "attempt", "error", "started_at"])
+    .where("run_id", "=", runId)
+    .orderBy("started_at")
+    .orderBy("seq")
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      method: row.method,
+      host: row.host,
+      path: row.path,
+      status: row.status,
+      durationMs: row.duration_ms,
+      attempt: row.attempt,
+      error: row.error,
+      startedAt: row.started_at,
+    })),
+    dropped: run.http_calls_dropped,
+  };
 }

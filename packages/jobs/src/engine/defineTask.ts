@@ -19,6 +19,7 @@ import { errorFingerprint, type RetryPolicy, retryDelayMs, SecretKeyError } from
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { TaskContext } from "../context.ts";
+import { withHttpCallLog } from "./httpCalls.ts";
 
 /** What a task's work may use. */
 export type TaskServices = Pick<TaskContext, "db" | "retention">;
@@ -98,13 +99,15 @@ export async function executeTask<S extends z.ZodType, R extends object>(
   try {
     // The race makes the timeout hold even for work that does not listen to the signal.
     const results = await Promise.race([
-      definition.run(payload, {
-        ...services,
-        signal: abort.signal,
-        runId,
-        trigger: options.trigger,
-        attempt,
-      }),
+      withHttpCallLog(db, runId, () =>
+        definition.run(payload, {
+          ...services,
+          signal: abort.signal,
+          runId,
+          trigger: options.trigger,
+          attempt,
+        }),
+      ),
       new Promise<never>((_, reject) => {
         if (abort.signal.aborted) reject(abort.signal.reason);
         abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true });

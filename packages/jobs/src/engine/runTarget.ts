@@ -35,6 +35,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { TaskContext } from "../context.ts";
 import { Deferral } from "./deferral.ts";
+import { withHttpCallLog } from "./httpCalls.ts";
 import { type ErrorClassification, kindById, type SyncKind, type TargetState } from "./kinds.ts";
 import { createPacer } from "./pacing.ts";
 
@@ -118,22 +119,25 @@ export async function runTarget(
   const startedAt = Date.now();
   let settled = false;
   try {
-    const loaded = await kind.load(ctx, target, {
-      startedAt,
-      beforeRequest: createPacer(db, limits, {
-        maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000,
-        maxConcurrency: row.pool_max_concurrency,
-      }),
-    });
     const notices: string[] = [];
-    await kind.run(loaded, {
-      signal: abort.signal,
-      notice: (message) => notices.push(message),
-      write: (page) =>
-        db.transaction().execute(async (trx) => {
-          const written = await kind.write(trx, loaded, page);
-          await recordRunProgress(trx, runId, { fetched: page.length, ...written });
+    // Every HTTP attempt of the load and the pages, saved with the run when they end.
+    await withHttpCallLog(db, runId, async () => {
+      const loaded = await kind.load(ctx, target, {
+        startedAt,
+        beforeRequest: createPacer(db, limits, {
+          maxInlineWaitMs: ctx.sync.maxInlineWaitMs ?? 5_000,
+          maxConcurrency: row.pool_max_concurrency,
         }),
+      });
+      await kind.run(loaded, {
+        signal: abort.signal,
+        notice: (message) => notices.push(message),
+        write: (page) =>
+          db.transaction().execute(async (trx) => {
+            const written = await kind.write(trx, loaded, page);
+            await recordRunProgress(trx, runId, { fetched: page.length, ...written });
+          }),
+      });
     });
     if (notices.length > 0) await recordRunNotice(db, runId, notices.join("\n"));
     const intervalMs = kind.intervalMs?.(target) ?? target.intervalMs;
