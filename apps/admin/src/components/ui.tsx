@@ -92,12 +92,15 @@ export function SelectField<T extends string>({
   label,
   value,
   options,
+  labels,
   onChange,
   anyLabel,
 }: {
   label: string;
   value: T | "";
   options: readonly T[];
+  /** What each option reads as, where not the value itself. */
+  labels?: Partial<Record<T, string>>;
   onChange: (value: T | "") => void;
   anyLabel?: string;
 }) {
@@ -109,7 +112,7 @@ export function SelectField<T extends string>({
         {anyLabel === undefined ? null : <option value="">{anyLabel}</option>}
         {options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {labels?.[option] ?? option}
           </option>
         ))}
       </select>

@@ -1,5 +1,6 @@
 import type { AppRouter } from "@synchub/api";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import type { inferRouterClient } from "@trpc/client";
 import { useDeferredValue, useId, useState } from "react";
 import {
@@ -16,8 +17,8 @@ import {
   useFlashNotice,
 } from "../components/ui.tsx";
 import { count, useNow } from "../format.ts";
-import { hrefFor } from "../router.ts";
-import { type Connection, errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { type Connection, errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type Counts = Awaited<ReturnType<Client["connections"]["summary"]["query"]>>;
@@ -32,7 +33,8 @@ type Provider = (typeof providerOptions)[number];
 const tierOptions = ["enterprise", "pro", "free"] as const;
 type Tier = (typeof tierOptions)[number];
 
-export function ConnectionsPage({ user }: { user: User }) {
+export function ConnectionsPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const [search, setSearch] = useState("");
@@ -268,9 +270,9 @@ function ConnectionRow({
         <code className="provider">{connection.provider}</code>
       </td>
       <td className="nowrap">
-        <a href={hrefFor({ page: "runs", connectionId: connection.id })} title="Show this connection's runs">
+        <Link to="/runs" search={{ connection: connection.id }} title="Show this connection's runs">
           {connection.name}
-        </a>
+        </Link>
       </td>
       <td>
         <Badge value={connection.status} />

@@ -13,7 +13,8 @@ import {
   useFlashNotice,
 } from "../components/ui.tsx";
 import { count, duration, exactTime, useNow } from "../format.ts";
-import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type CreditRun = Awaited<ReturnType<Client["credits"]["runs"]["query"]>>[number];
@@ -45,7 +46,8 @@ const columns = {
   ],
 } as const;
 
-export function CreditsPage({ user }: { user: User }) {
+export function CreditsPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const canOperate = user.role !== "viewer";

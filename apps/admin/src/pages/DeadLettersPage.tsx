@@ -16,7 +16,8 @@ import {
   useFlashNotice,
 } from "../components/ui.tsx";
 import { count, exactTime, useNow } from "../format.ts";
-import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type Group = Awaited<ReturnType<Client["deadLetters"]["groups"]["query"]>>["items"][number];
@@ -45,7 +46,8 @@ function reasonIssue(error: unknown): string | undefined {
   return issues.find((issue) => issue.path === "reason")?.message;
 }
 
-export function DeadLettersPage({ user }: { user: User }) {
+export function DeadLettersPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const statusId = useId();

@@ -1,5 +1,6 @@
 import type { AppRouter } from "@synchub/api";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import type { inferRouterClient } from "@trpc/client";
 import { lazy, Suspense } from "react";
 import {
@@ -13,7 +14,6 @@ import {
   type Tone,
 } from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
-import { hrefFor } from "../router.ts";
 import { errorMessage, useTRPC } from "../trpc.ts";
 
 // recharts is the heaviest dependency of the console: it loads with the charts, after the numbers.
@@ -115,7 +115,7 @@ export function OverviewPage() {
               tone={data.needsAttention > 0 ? "warning" : "success"}
             />
           </h2>
-          <a href={hrefFor({ page: "dead-letters" })}>Dead letters →</a>
+          <Link to="/dead-letters">Dead letters →</Link>
         </div>
         <p className="muted card-intro">
           Targets paused by the engine, failing, never succeeded, or with an open dead letter, over all
@@ -201,9 +201,9 @@ function Totals({ summary }: { summary: Summary }) {
         <span className="stat-label">Late targets</span>
       </li>
       <li className={summary.deadLettersOpen > 0 ? "stat stat-danger" : "stat"}>
-        <a className="stat-value stat-link" href={hrefFor({ page: "dead-letters" })}>
+        <Link className="stat-value stat-link" to="/dead-letters">
           {count(summary.deadLettersOpen)}
-        </a>
+        </Link>
         <span className="stat-label">Open dead letters</span>
       </li>
     </ul>
@@ -312,9 +312,9 @@ function AttentionTable({ rows, now }: { rows: AttentionItem[]; now: number }) {
         {rows.map((item) => (
           <tr key={item.id}>
             <td>
-              <a href={hrefFor({ page: "runs", connectionId: item.id })} title="Show this target's runs">
+              <Link to="/runs" search={{ connection: item.id }} title="Show this target's runs">
                 {item.name === null ? item.kind : `${item.tenantName ?? "?"} / ${item.name}`}
-              </a>
+              </Link>
               <div className="cell-note">
                 {item.pool} · {item.kind}
               </div>

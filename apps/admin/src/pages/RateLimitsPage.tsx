@@ -1,5 +1,6 @@
 import type { AppRouter } from "@synchub/api";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { type FormEvent, Fragment, type ReactNode, useId, useState } from "react";
 import {
@@ -13,15 +14,16 @@ import {
   TimeAgo,
 } from "../components/ui.tsx";
 import { count, duration, useNow } from "../format.ts";
-import { hrefFor } from "../router.ts";
-import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type PacingKey = Awaited<ReturnType<Client["rateLimits"]["list"]["query"]>>["items"][number];
 type KeyTotals = Awaited<ReturnType<Client["rateLimits"]["summary"]["query"]>>;
 type ProviderSettings = Awaited<ReturnType<Client["rateLimits"]["providers"]["query"]>>[number];
 
-export function RateLimitsPage({ user }: { user: User }) {
+export function RateLimitsPage() {
+  const user = useUser();
   const trpc = useTRPC();
   // Slots come every few hundred milliseconds: the countdowns tick every second.
   const now = useNow(1_000);
@@ -133,9 +135,9 @@ function keyLabel(row: PacingKey): ReactNode {
     return (
       <>
         <code className="provider">credential</code>{" "}
-        <a href={hrefFor({ page: "runs", connectionId: id })} title={row.key}>
+        <Link to="/runs" search={{ connection: id }} title={row.key}>
           {row.subject_name ?? id}
-        </a>
+        </Link>
       </>
     );
   }

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { Badge, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
 import { count, exactTime, useNow } from "../format.ts";
-import { hrefFor } from "../router.ts";
 import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 import { runDuration } from "./RunsPage.tsx";
 
@@ -16,9 +16,9 @@ export function RunDetailPage({ id }: { id: string }) {
   });
 
   const back = (
-    <a className="button" href={hrefFor({ page: "runs", connectionId: null })}>
+    <Link className="button" to="/runs">
       ← All runs
-    </a>
+    </Link>
   );
 
   if (run.isPending) return <Loading label="Loading run…" />;
@@ -47,9 +47,9 @@ export function RunDetailPage({ id }: { id: string }) {
         }
       >
         {data.connection_id ? (
-          <a className="button" href={hrefFor({ page: "runs", connectionId: data.connection_id })}>
+          <Link className="button" to="/runs" search={{ connection: data.connection_id }}>
             Runs of this connection
-          </a>
+          </Link>
         ) : null}
         {back}
       </PageHeader>

@@ -1,5 +1,6 @@
 import type { AppRouter } from "@synchub/api";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { type inferRouterClient, TRPCClientError } from "@trpc/client";
 import { type FormEvent, type ReactNode, useDeferredValue, useId, useState } from "react";
 import {
@@ -14,7 +15,7 @@ import {
   useFlashNotice,
 } from "../components/ui.tsx";
 import { exactTime, useNow } from "../format.ts";
-import { hrefFor } from "../router.ts";
+import { useUser } from "../shell/useUser.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
@@ -36,7 +37,8 @@ const ledgerTones: Record<string, Tone> = {
   catch_up: "info",
 };
 
-export function SchedulesPage({ user }: { user: User }) {
+export function SchedulesPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const schedules = useQuery({
@@ -82,9 +84,9 @@ export function SchedulesPage({ user }: { user: User }) {
               {rows.map((schedule) => (
                 <tr key={schedule.id}>
                   <td className="nowrap">
-                    <a href={hrefFor({ page: "schedule", id: schedule.id })} title="Edit, preview and ledger">
+                    <Link to="/schedules/$id" params={{ id: schedule.id }} title="Edit, preview and ledger">
                       {schedule.name}
-                    </a>
+                    </Link>
                     {schedule.description ? <div className="cell-note">{schedule.description}</div> : null}
                   </td>
                   <td>
@@ -195,7 +197,8 @@ function ScheduleActions({ schedule, user, small }: { schedule: Schedule; user: 
   );
 }
 
-export function ScheduleDetailPage({ id, user }: { id: string; user: User }) {
+export function ScheduleDetailPage({ id }: { id: string }) {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const schedule = useQuery({
@@ -203,9 +206,9 @@ export function ScheduleDetailPage({ id, user }: { id: string; user: User }) {
     refetchInterval: LIVE_INTERVAL_MS,
   });
   const back = (
-    <a className="button" href={hrefFor({ page: "schedules" })}>
+    <Link className="button" to="/schedules">
       ← All schedules
-    </a>
+    </Link>
   );
 
   if (schedule.isPending) return <Loading label="Loading schedule…" />;

@@ -13,7 +13,8 @@ import {
   TimeAgo,
 } from "../components/ui.tsx";
 import { useNow } from "../format.ts";
-import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 import { issuesOf, roles, roleTones } from "./UsersPage.tsx";
 
 type Client = inferRouterClient<AppRouter>;
@@ -21,7 +22,8 @@ type Token = Awaited<ReturnType<Client["tokens"]["list"]["query"]>>[number];
 type Created = Awaited<ReturnType<Client["tokens"]["create"]["mutate"]>>;
 type Role = Token["role"];
 
-export function TokensPage({ user }: { user: User }) {
+export function TokensPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   // Live, so "last used" moves while machine clients call.

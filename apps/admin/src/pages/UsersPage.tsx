@@ -14,7 +14,8 @@ import {
   type Tone,
 } from "../components/ui.tsx";
 import { useNow } from "../format.ts";
-import { errorMessage, type User, useTRPC } from "../trpc.ts";
+import { useUser } from "../shell/useUser.ts";
+import { errorMessage, useTRPC } from "../trpc.ts";
 
 type Client = inferRouterClient<AppRouter>;
 type Account = Awaited<ReturnType<Client["users"]["list"]["query"]>>[number];
@@ -30,7 +31,8 @@ export function issuesOf(error: unknown): Record<string, string> {
   return Object.fromEntries(issues.map((issue) => [issue.path, issue.message]));
 }
 
-export function UsersPage({ user }: { user: User }) {
+export function UsersPage() {
+  const user = useUser();
   const trpc = useTRPC();
   const now = useNow();
   const users = useQuery({ ...trpc.users.list.queryOptions(), enabled: user.role === "admin" });

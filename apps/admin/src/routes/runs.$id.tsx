@@ -1,0 +1,8 @@
+import { createFileRoute } from "@tanstack/react-router";
+import { RunDetailPage } from "../pages/RunDetailPage.tsx";
+
+export const Route = createFileRoute("/runs/$id")({
+  component: function RunRoute() {
+    return <RunDetailPage id={Route.useParams().id} />;
+  },
+});

@@ -1,0 +1,8 @@
+import { createFileRoute } from "@tanstack/react-router";
+import { ScheduleDetailPage } from "../pages/SchedulesPage.tsx";
+
+export const Route = createFileRoute("/schedules/$id")({
+  component: function ScheduleRoute() {
+    return <ScheduleDetailPage id={Route.useParams().id} />;
+  },
+});
