@@ -72,7 +72,9 @@ try {
     encryptionKey,
     admin: { username: "admin", password: adminPassword },
     port,
-    adminDist: fileURLToPath(new URL("../../../apps/admin/dist", import.meta.url)),
+    // SYNCHUB_ADMIN_DIST lets parallel runs each test their own build of the admin.
+    adminDist:
+      process.env.SYNCHUB_ADMIN_DIST ?? fileURLToPath(new URL("../../../apps/admin/dist", import.meta.url)),
   });
   cleanups.push(() => server.close());
   console.log(`synchub e2e stack ready on ${server.url}`);
