@@ -5,4 +5,4 @@ export * from "./auth/sessions.ts";
 export type { ApiContext } from "./context.ts";
 export * from "./health.ts";
 export { type AppRouter, appRouter } from "./root.ts";
-export { connectionFilterSchema, createConnectionSchema } from "./routers/connections.ts";
+export { connectionFilterSchema, createConnectionSchema } from "./schemas/index.ts";

@@ -9,14 +9,15 @@ import {
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { pageFields, pageInput, readPage } from "../paging.ts";
+import {
+  bigintId,
+  type deadLetterSelectionSchema,
+  deadLetterStatuses,
+  discardDeadLettersSchema,
+  oneOf,
+  replayDeadLettersSchema,
+} from "../schemas/index.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
-import { bigintId } from "./ids.ts";
-
-/** One dead letter, a selection, or everything with one fingerprint. */
-export const deadLetterSelectionSchema = z.union([
-  z.object({ ids: z.array(bigintId("Dead letter")).min(1).max(1000) }),
-  z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "A fingerprint is 16 hex characters") }),
-]);
 
 export const deadLettersRouter = router({
   /** A page of open dead letters' groups, largest first. */
@@ -29,12 +30,16 @@ export const deadLettersRouter = router({
   /** How many dead letters are open, in how many groups. */
   summary: procedureFor("viewer").query(({ ctx }) => countOpenDeadLetters(ctx.db)),
 
-  /** A page of dead letters, the latest failure first: by status, or a whole group's. */
+  /**
+   * A page of dead letters, the latest failure first: by status, or a whole group's. Each says
+   * whether its failure is `permanent` (a replay fails again until the cause is fixed) and names
+   * its target (`target_id`, `target_name`, `target_kind`, `target_status`).
+   */
   list: procedureFor("viewer")
     .input(
       z
         .object({
-          status: z.enum(["open", "replaying", "resolved", "discarded"]).optional(),
+          status: oneOf(deadLetterStatuses).optional(),
           fingerprint: z.string().max(100).optional(),
           ...pageFields,
         })
@@ -46,6 +51,7 @@ export const deadLettersRouter = router({
       ),
     ),
 
+  /** One dead letter, with `permanent` and its target as in `list`. */
   byId: procedureFor("viewer")
     .input(z.object({ id: bigintId("Dead letter") }))
     .query(async ({ ctx, input }) => {
@@ -55,7 +61,7 @@ export const deadLettersRouter = router({
     }),
 
   replay: procedureFor("operator")
-    .input(deadLetterSelectionSchema)
+    .input(replayDeadLettersSchema)
     .mutation(async ({ ctx, input }) => {
       const replayed = await replayDeadLetters(ctx.db, input, ctx.user.username);
       if (replayed.length === 0) throw nothingOpen(input);
@@ -63,7 +69,7 @@ export const deadLettersRouter = router({
     }),
 
   discard: procedureFor("operator")
-    .input(z.intersection(deadLetterSelectionSchema, z.object({ reason: z.string().trim().min(3).max(500) })))
+    .input(discardDeadLettersSchema)
     .mutation(async ({ ctx, input }) => {
       const { reason, ...selection } = input;
       const discarded = await discardDeadLetters(

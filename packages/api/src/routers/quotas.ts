@@ -3,23 +3,24 @@ import {
   consumeQuotaBatch,
   getQuotaStatus,
   listNearQuotaLimit,
+  type QuotaMetric,
   queueStatistics,
-  quotaMetrics,
   resetAllQuotas,
   resetQuotaUser,
 } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import {
+  consumeQuotaBatchSchema,
+  consumeQuotaSchema,
+  nearLimitSchema,
+  resetQuotaSchema,
+  userRefSchema,
+} from "../schemas/index.ts";
 import { procedureFor, router, withAudit } from "../trpc.ts";
 
-const userRef = z.string().trim().min(1).max(200);
-const metric = z.enum(quotaMetrics);
-// Counters are 32-bit for uploads and AI requests; storage amounts are checked against bigint.
-const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const item = z.object({ metric, amount });
-
 /** The answer machine clients get: over the limit is an ordinary outcome, not an error. */
-function answer(result: ConsumeResult, asked: z.infer<typeof metric> | null) {
+function answer(result: ConsumeResult, asked: QuotaMetric | null) {
   if (result.ok === false && result.reason === "unknown_user") {
     throw new TRPCError({ code: "NOT_FOUND", message: `No quota account for user ${result.userRef}` });
   }
@@ -41,7 +42,7 @@ export const quotasRouter = router({
    * reason: 'over_limit', ...}` with nothing consumed. Machine clients call it with operator tokens.
    */
   consume: procedureFor("operator")
-    .input(z.object({ userRef, metric, amount }))
+    .input(consumeQuotaSchema)
     .mutation(async ({ ctx, input }) =>
       answer(
         await consumeQuotaBatch(ctx.db, {
@@ -54,11 +55,11 @@ export const quotasRouter = router({
 
   /** Consumes several metrics all-or-nothing. */
   consumeBatch: procedureFor("operator")
-    .input(z.object({ userRef, items: z.array(item).min(1).max(20) }))
+    .input(consumeQuotaBatchSchema)
     .mutation(async ({ ctx, input }) => answer(await consumeQuotaBatch(ctx.db, input), null)),
 
   status: procedureFor("viewer")
-    .input(z.object({ userRef }))
+    .input(z.object({ userRef: userRefSchema }))
     .query(async ({ ctx, input }) => {
       const status = await getQuotaStatus(ctx.db, input.userRef);
       if (!status)
@@ -71,12 +72,7 @@ export const quotasRouter = router({
    * empty input used to reset every account). Audited.
    */
   reset: procedureFor("operator")
-    .input(
-      z.union([
-        z.object({ userRef }).strict(),
-        z.object({ all: z.literal(true, "Send all: true to reset every account, or a userRef") }).strict(),
-      ]),
-    )
+    .input(resetQuotaSchema)
     .mutation(async ({ ctx, input }) => {
       if ("all" in input) {
         const accounts = await withAudit(
@@ -102,14 +98,7 @@ export const quotasRouter = router({
    * limit: one row per user and metric, highest percentage first. (Default limit: 100)
    */
   nearLimit: procedureFor("viewer")
-    .input(
-      z
-        .object({
-          thresholdPercent: z.number().min(0).max(1000).optional(),
-          limit: z.number().int().min(1).max(500).optional(),
-        })
-        .optional(),
-    )
+    .input(nearLimitSchema.optional())
     .query(({ ctx, input }) => listNearQuotaLimit(ctx.db, input ?? {})),
 
   /** Per task: waiting, active, completed (last 24 h), failed, delayed. */

@@ -5,16 +5,9 @@ import {
   recordAudit,
   updateProviderSettings,
 } from "@synchub/db";
-import { z } from "zod";
 import { pageInput, readPage } from "../paging.ts";
+import { providerSettingsSchema } from "../schemas/index.ts";
 import { notFound, procedureFor, router } from "../trpc.ts";
-
-export const providerSettingsSchema = z.object({
-  provider: z.string().min(1),
-  minIntervalMs: z.number().int().min(0, "Pacing cannot be negative").max(3_600_000),
-  hourlyCap: z.number().int().min(1, "The hourly cap must be at least 1").max(1_000_000),
-  maxConcurrency: z.number().int().min(1, "At least one sync must be allowed at once").max(100),
-});
 
 export const rateLimitsRouter = router({
   /** A page of pacing keys (the pools' first), each with its budget and pause as every worker sees it. */

@@ -1,16 +1,31 @@
 import {
   findSchedule,
-  listScheduleOccurrences,
+  listScheduleLedger,
   listSchedules,
   runScheduleNow,
   setScheduleEnabled,
   updateSchedule,
 } from "@synchub/db";
-import { nextOccurrences, schedulePreviewSchema, scheduleUpdateSchema } from "@synchub/domain";
+import { cronProblem, nextOccurrences } from "@synchub/domain";
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { InputRuleError } from "../inputRules.ts";
+import { schedulePreviewSchema, scheduleUpdateSchema } from "../schemas/index.ts";
 import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
 
-const idInput = z.object({ id: z.uuid() });
+const idInput = z.object({ id: z.uuid({ error: "Schedule ids are UUIDs" }) });
+
+/**
+ * The schemas' cron check runs in browsers without cron-parser; the engine's own is the last word
+ * before an expression is saved or previewed (a test holds the two to the same verdicts).
+ */
+function checkCronWithEngine(cron: string): void {
+  const problem = cronProblem(cron);
+  if (problem) {
+    const cause = new InputRuleError([{ path: ["cron"], message: problem }]);
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+}
 
 /** Runs shown with a schedule and in the edit form's preview. */
 const previewCount = 5;
@@ -18,13 +33,16 @@ const previewCount = 5;
 export const schedulesRouter = router({
   list: procedureFor("viewer").query(({ ctx }) => listSchedules(ctx.db)),
 
-  /** One schedule with its next runs and the latest 50 ledger rows. */
+  /**
+   * One schedule with its next runs and the latest 50 ledger rows, each with the run it started
+   * (`run: { id, status, durationMs, error } | null`).
+   */
   byId: procedureFor("viewer")
     .input(idInput)
     .query(async ({ ctx, input }) => {
       const schedule = await findSchedule(ctx.db, input.id);
       if (!schedule) throw notFound("schedule", input.id);
-      const ledger = await listScheduleOccurrences(ctx.db, input.id, 50);
+      const ledger = await listScheduleLedger(ctx.db, input.id, 50);
       const nextRuns = nextOccurrences(schedule.cron, schedule.time_zone, new Date(), previewCount);
       return { ...schedule, nextRuns, ledger };
     }),
@@ -32,13 +50,17 @@ export const schedulesRouter = router({
   /** Next runs of a cron/zone pair; an invalid one is BAD_REQUEST with issues on cron / timeZone. */
   preview: procedureFor("viewer")
     .input(schedulePreviewSchema)
-    .query(({ input }) => ({
-      nextRuns: nextOccurrences(input.cron, input.timeZone, new Date(), input.count ?? previewCount),
-    })),
+    .query(({ input }) => {
+      checkCronWithEngine(input.cron);
+      return {
+        nextRuns: nextOccurrences(input.cron, input.timeZone, new Date(), input.count ?? previewCount),
+      };
+    }),
 
   update: procedureFor("admin")
-    .input(scheduleUpdateSchema.extend({ id: z.uuid() }))
+    .input(scheduleUpdateSchema)
     .mutation(async ({ ctx, input }) => {
+      checkCronWithEngine(input.cron);
       const { id, ...changes } = input;
       const updated = await withAudit(
         ctx,

@@ -1,25 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { insertApiToken, listApiTokens, revokeApiToken } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { generateApiToken } from "../auth/apiTokens.ts";
 import { InputRuleError } from "../inputRules.ts";
+import { createTokenSchema, tokenIdSchema } from "../schemas/index.ts";
 import { procedureFor, router, withAudit } from "../trpc.ts";
-import { roleSchema } from "./users.ts";
-
-export const createTokenSchema = z.object({
-  name: z.string().trim().min(1, "A token needs a name").max(100),
-  role: roleSchema,
-  /**
-   * The only procedures the token may call, e.g. ["quotas.consume"] for a billing service.
-   * (Default: every procedure its role allows)
-   */
-  procedures: z
-    .array(z.string().regex(/^[a-zA-Z]+\.[a-zA-Z]+$/, 'A procedure is named like "quotas.consume"'))
-    .min(1, "Name at least one procedure, or leave the list out")
-    .max(100)
-    .optional(),
-});
 
 /** A 400 naming each listed procedure that does not exist, as a validation error would. */
 async function checkProcedureNames(names: string[] | undefined): Promise<void> {
@@ -69,7 +54,7 @@ export const tokensRouter = router({
     }),
 
   revoke: procedureFor("admin")
-    .input(z.object({ id: z.uuid("Token ids are UUIDs") }))
+    .input(tokenIdSchema)
     .mutation(async ({ ctx, input }) => {
       const revoked = await withAudit(
         ctx,

@@ -1,27 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { deleteUser, findUserById, insertUser, listUsers, setUserRole } from "@synchub/db";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { hashPassword } from "../auth/password.ts";
+import { createUserSchema, setUserRoleSchema, userIdSchema } from "../schemas/index.ts";
 import { notFound, procedureFor, router, withAudit } from "../trpc.ts";
-
-export const roleSchema = z.enum(["viewer", "operator", "admin"]);
-
-export const createUserSchema = z.object({
-  username: z
-    .string()
-    .trim()
-    .min(1, "A username is required")
-    .max(100, "Use at most 100 characters")
-    .regex(/^[^\s:]+$/, "A username has no spaces or colons")
-    // Control, format (bidi overrides, zero-width) and unassigned characters make one name look
-    // like another in the console and the audit log.
-    .regex(/^\P{C}+$/u, "A username has no control, invisible or direction-changing characters"),
-  password: z.string().min(8, "A password has at least 8 characters").max(1000),
-  role: roleSchema,
-});
-
-const userIdSchema = z.object({ id: z.uuid("User ids are UUIDs") });
 
 export const usersRouter = router({
   list: procedureFor("admin").query(({ ctx }) => listUsers(ctx.db)),
@@ -49,7 +31,7 @@ export const usersRouter = router({
     }),
 
   setRole: procedureFor("admin")
-    .input(userIdSchema.extend({ role: roleSchema }))
+    .input(setUserRoleSchema)
     .mutation(async ({ ctx, input }) => {
       // An admin demoting themself could leave nobody able to manage accounts.
       if (input.id === ctx.user.id) {

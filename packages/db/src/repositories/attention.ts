@@ -134,3 +134,61 @@ export async function countNeedsAttention(db: Executor): Promise<number> {
     ) needing`.execute(db);
   return rows[0]?.n ?? 0;
 }
+
+export interface RecentFailure {
+  runId: string;
+  task: string;
+  kind: string | null;
+  /** The target the run synced; null for a business task's run. */
+  targetId: string | null;
+  /** The connection's name for an LLM-cost target; null otherwise. */
+  targetName: string | null;
+  tenantName: string | null;
+  error: string | null;
+  errorClass: "transient" | "permanent" | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/**
+ * The latest failed runs of any task, newest first: the start of runs_status_started_id_idx
+ * (status, started_at desc, id desc), so `limit` rows are read whatever the size of the history.
+ */
+export async function listRecentFailures(db: Executor, limit: number): Promise<RecentFailure[]> {
+  const rows = await db
+    .selectFrom("runs")
+    .leftJoin("sync_targets as target", "target.id", "runs.target_id")
+    .leftJoin("connections", (join) =>
+      join.onRef("connections.id", "=", "target.subject_id").on("target.kind", "=", "llm.costs"),
+    )
+    .leftJoin("tenants", "tenants.id", "connections.tenant_id")
+    .select([
+      "runs.id",
+      "runs.task",
+      "runs.kind",
+      "runs.target_id",
+      "connections.name as target_name",
+      "tenants.name as tenant_name",
+      "runs.error",
+      "runs.error_class",
+      "runs.started_at",
+      "runs.finished_at",
+    ])
+    .where("runs.status", "=", "failed")
+    .orderBy("runs.started_at", "desc")
+    .orderBy("runs.id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    runId: String(row.id),
+    task: row.task,
+    kind: row.kind,
+    targetId: row.target_id,
+    targetName: row.target_name,
+    tenantName: row.tenant_name,
+    error: row.error,
+    errorClass: row.error_class as RecentFailure["errorClass"],
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  }));
+}

@@ -100,7 +100,7 @@ export async function listConnections(
     /** Connections per page. (Default: 50) */
     limit?: number;
   } = {},
-): Promise<KeysetPage<ConnectionView>> {
+): Promise<KeysetPage<ConnectionListRow>> {
   const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   const conditions = [...targetConditions(filter), ...connectionConditions(filter)];
   let query = connectionsWithTargets(db)
@@ -166,13 +166,67 @@ export async function countConnections(db: Executor, filter: ConnectionFilter = 
   };
 }
 
+/** A connection as lists show it: its columns, its tenant's name and tier. */
+export type ConnectionListRow = Omit<ConnectionView, "paused_by_system" | "last_failure">;
+
+/** A connection as its own page shows it (findConnection). */
 export type ConnectionView = NonNullable<Awaited<ReturnType<typeof findConnection>>>;
 
+/**
+ * One connection with its tenant's name and tier (which set `interval_ms`), whether the engine
+ * paused it (authentication failures: health's paused_by_system) and its latest failed run, found
+ * from the newest of its runs by runs_target_started_id_idx. Never its credentials.
+ */
 export function findConnection(db: Executor, id: string) {
   return connectionsWithTargets(db)
     .select([...publicColumns, "tenants.name as tenant_name", "tenants.tier"])
+    .select([
+      sql<boolean>`target.status = 'paused' and target.auth_failures > 0`.as("paused_by_system"),
+      sql<{ run_id: string; at: Date; error: string | null; error_class: string | null } | null>`(
+        select json_build_object('run_id', r.id::text, 'at', coalesce(r.finished_at, r.started_at),
+          'error', r.error, 'error_class', r.error_class)
+        from synchub.runs r
+        where r.target_id = target.id and r.status = 'failed'
+        order by r.started_at desc, r.id desc
+        limit 1)`.as("last_failure"),
+    ])
     .where("connections.id", "=", id)
+    .executeTakeFirst()
+    .then((row) =>
+      row?.last_failure
+        ? { ...row, last_failure: { ...row.last_failure, at: new Date(row.last_failure.at) } }
+        : row,
+    );
+}
+
+/** Renames a connection. Returns the old name, or null for an unknown id. */
+export async function renameConnection(db: Executor, id: string, name: string): Promise<string | null> {
+  const row = await db
+    .updateTable("connections as c")
+    .from("connections as old")
+    .set({ name, updated_at: sql`now()` })
+    .whereRef("old.id", "=", "c.id")
+    .where("c.id", "=", id)
+    .returning("old.name as from")
     .executeTakeFirst();
+  return row?.from ?? null;
+}
+
+/**
+ * Replaces a connection's sealed credentials (sealed by the caller for this id); its next sync
+ * uses them. Returns false for an unknown id.
+ */
+export async function replaceConnectionCredentials(
+  db: Executor,
+  id: string,
+  credentialsEncrypted: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("connections")
+    .set({ credentials_encrypted: credentialsEncrypted, updated_at: sql`now()` })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export interface NewConnection {

@@ -69,3 +69,32 @@ export function listCostRows(db: Executor, connectionId: string) {
     .orderBy("line_item")
     .execute();
 }
+
+export interface DailyCost {
+  /** The day the provider billed, YYYY-MM-DD. */
+  date: string;
+  currency: string;
+  /** Sum of the day's lines, as exact decimal text. */
+  totalCost: string;
+  /** Cost lines that day. */
+  rows: number;
+}
+
+/**
+ * A connection's cost per day (and currency) over its last `days` days, oldest first: the chart on
+ * its page. A range of its primary key (connection_id, day, line_item), so it reads only those days.
+ */
+export async function dailyCosts(db: Executor, connectionId: string, days: number): Promise<DailyCost[]> {
+  const { rows } = await sql<{ date: string; currency: string; total_cost: string; rows: number }>`
+    select day::text as date, currency, sum(amount)::text as total_cost, count(*)::int as rows
+    from synchub.cost_rows
+    where connection_id = ${connectionId}::uuid and day > current_date - ${days}::int
+    group by day, currency
+    order by day, currency`.execute(db);
+  return rows.map((row) => ({
+    date: row.date,
+    currency: row.currency,
+    totalCost: row.total_cost,
+    rows: row.rows,
+  }));
+}

@@ -176,10 +176,13 @@ export interface DeadLetterFilter {
   limit?: number;
 }
 
-/** One page of dead letters, the latest failure first; each names the connection it came from. */
-export async function listDeadLetters(db: Executor, filter: DeadLetterFilter = {}) {
-  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-  let query = db
+/**
+ * Dead letters with the target each came from: its id, kind, status and (for a connection's) name,
+ * and whether the failure is permanent (credentials, not found, bad request: the connector's
+ * permanent class), which a replay will not fix until someone changes something.
+ */
+function lettersWithTargets(db: Executor) {
+  return db
     .selectFrom("dead_letters")
     .leftJoin("sync_targets as target", "target.id", "dead_letters.target_id")
     .leftJoin("connections", (join) =>
@@ -191,10 +194,20 @@ export async function listDeadLetters(db: Executor, filter: DeadLetterFilter = {
       // The admin links a sync's dead letter to its connection (whose target has the same id).
       "dead_letters.target_id as connection_id",
       "connections.name as connection_name",
+      "connections.name as target_name",
+      "target.kind as target_kind",
+      "target.status as target_status",
       "connections.provider",
       "tenants.name as tenant_name",
-      exactTime(sql`dead_letters.last_failed_at`).as("keyset_failed_at"),
-    ])
+      sql<boolean>`dead_letters.error_class = 'permanent'`.as("permanent"),
+    ]);
+}
+
+/** One page of dead letters, the latest failure first; each names the target it came from. */
+export async function listDeadLetters(db: Executor, filter: DeadLetterFilter = {}) {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  let query = lettersWithTargets(db)
+    .select(exactTime(sql`dead_letters.last_failed_at`).as("keyset_failed_at"))
     .orderBy("dead_letters.last_failed_at", "desc")
     .orderBy("dead_letters.id", "desc")
     .limit(limit + 1);
@@ -277,5 +290,5 @@ export async function countOpenDeadLetters(db: Executor) {
 }
 
 export function findDeadLetter(db: Executor, id: string) {
-  return db.selectFrom("dead_letters").selectAll().where("id", "=", id).executeTakeFirst();
+  return lettersWithTargets(db).where("dead_letters.id", "=", id).executeTakeFirst();
 }

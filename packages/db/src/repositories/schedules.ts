@@ -142,6 +142,70 @@ export function listScheduleOccurrences(db: Executor, scheduleId: string, limit 
 
 export type ScheduleOccurrenceView = Awaited<ReturnType<typeof listScheduleOccurrences>>[number];
 
+/** The run an enqueued occurrence started, as the ledger shows it. */
+export interface OccurrenceRun {
+  id: string;
+  status: "running" | "succeeded" | "failed" | "deferred";
+  durationMs: number | null;
+  error: string | null;
+}
+
+export type ScheduleLedgerEntry = ScheduleOccurrenceView & { run: OccurrenceRun | null };
+
+/**
+ * The most recent ledger rows of one schedule, newest first, each with the run its job started
+ * (null when skipped or not started yet), in one statement. A run is the occurrence's when it
+ * carries the occurrence's job id; runs that carry no job id (business tasks record none) are
+ * matched as the latest scheduled run of the task between the occurrence and the next enqueued
+ * one, so a retry's outcome is the one shown. Each lookup is a range of runs_task_idx.
+ */
+export async function listScheduleLedger(
+  db: Executor,
+  scheduleId: string,
+  limit = 50,
+): Promise<ScheduleLedgerEntry[]> {
+  const { rows } = await sql<
+    ScheduleOccurrenceView & {
+      run_id: string | null;
+      run_status: OccurrenceRun["status"] | null;
+      run_duration_ms: number | null;
+      run_error: string | null;
+    }
+  >`
+    with ledger as (
+      select o.* from synchub.schedule_occurrences o
+      where o.schedule_id = ${scheduleId}::uuid
+      order by o.occurrence_at desc
+      limit ${limit}
+    ), windows as (
+      select occurrence_at, lead(occurrence_at) over (order by occurrence_at) as next_at
+      from ledger where status = 'enqueued'
+    )
+    select ledger.*, run.id::text as run_id, run.status as run_status,
+      run.duration_ms as run_duration_ms, run.error as run_error
+    from ledger
+    join synchub.schedules s on s.id = ledger.schedule_id
+    left join windows on windows.occurrence_at = ledger.occurrence_at
+    left join lateral (
+      select r.id, r.status, r.duration_ms, r.error
+      from synchub.runs r
+      where ledger.status = 'enqueued' and r.task = s.task
+        and r.started_at >= least(ledger.occurrence_at, ledger.created_at)
+        and (windows.next_at is null or r.started_at < windows.next_at)
+        and (r.job_id = ledger.job_id or (r.job_id is null and r.trigger = 'schedule'))
+      order by r.job_id is not distinct from ledger.job_id desc, r.started_at desc, r.id desc
+      limit 1
+    ) run on true
+    order by ledger.occurrence_at desc`.execute(db);
+  return rows.map(({ run_id, run_status, run_duration_ms, run_error, ...occurrence }) => ({
+    ...occurrence,
+    run:
+      run_id === null
+        ? null
+        : { id: run_id, status: run_status!, durationMs: run_duration_ms, error: run_error },
+  }));
+}
+
 /**
  * Enabled schedules whose cursor has been reached (or was never set), locked for this
  * transaction. `skip locked`: a second tick running at the same time passes over them instead of

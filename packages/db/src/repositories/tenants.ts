@@ -42,3 +42,23 @@ export async function listTenants(
 export function findTenant(db: Executor, id: string) {
   return db.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst();
 }
+
+/**
+ * Sets a tenant's tier; the tenants_apply_tier trigger gives its connections the tier's interval
+ * and priority in the same statement. Returns the previous tier, or null for an unknown id.
+ */
+export async function setTenantTier(
+  db: Executor,
+  id: string,
+  tier: "enterprise" | "pro" | "free",
+): Promise<{ from: string } | null> {
+  const row = await db
+    .updateTable("tenants as t")
+    .from("tenants as old")
+    .set({ tier })
+    .whereRef("old.id", "=", "t.id")
+    .where("t.id", "=", id)
+    .returning("old.tier as from")
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { oneOf, wholeNumber } from "./fields.ts";
+
+/** The Overview's window: the hourly chart and its run counts. (Default: "24h") */
+export const overviewRanges = ["1h", "24h", "7d", "30d"] as const;
+export type OverviewRange = (typeof overviewRanges)[number];
+export const overviewRangeHours: Record<OverviewRange, number> = {
+  "1h": 1,
+  "24h": 24,
+  "7d": 168,
+  "30d": 720,
+};
+
+export const overviewSummarySchema = z.object({ range: oneOf(overviewRanges).optional() });
+
+/** The latest failed runs (`overview.recentFailures`). (Default: 10) */
+export const recentFailuresSchema = z.object({ limit: wholeNumber({ min: 1, max: 50 }).optional() });
