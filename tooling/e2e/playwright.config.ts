@@ -39,7 +39,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium" }],
+  // Every page's test (tests/pages/) runs at a desktop and a phone width; the flows run at desktop.
+  projects: [
+    { name: "desktop", use: { viewport: { width: 1440, height: 900 } } },
+    { name: "phone", testMatch: /pages\/.*\.spec\.ts$/, use: { viewport: { width: 390, height: 844 } } },
+  ],
   // The whole stack in production mode on a fresh temporary database: embedded Postgres, migrations,
   // demo seed, sandbox, worker and the server serving apps/admin/dist.
   webServer: {

@@ -1,5 +1,5 @@
 /** What the browser tests share: signing in and reading a table cell by its column. */
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { adminPassword } from "./stack.ts";
 
 /** Fills and sends the login form. */
@@ -25,4 +25,19 @@ export async function cellText(table: Locator, row: Locator, column: string): Pr
   const index = headers.indexOf(column.toLowerCase());
   expect(index, `column ${column} in ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);
   return ((await row.locator("td").nth(index).textContent()) ?? "").trim();
+}
+
+/**
+ * A full-page screenshot of what the test sees, kept under test-results/screens/<project>/ to be
+ * looked at (a page at 390 px that squeezes or overflows is a bug too). Also fails the test when
+ * the page scrolls sideways, the commonest way a layout breaks on a phone.
+ */
+export async function lookAt(page: Page, name: string): Promise<void> {
+  const project = test.info().project.name;
+  await page.screenshot({
+    path: `${test.info().project.outputDir}/screens/${project}/${name}.png`,
+    fullPage: true,
+  });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${name} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
 }

@@ -3,11 +3,13 @@ import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { Badge, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
 import { count, exactTime, useNow } from "../format.ts";
+import { usePageTitle } from "../shell/pageTitle.ts";
 import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
 import { runDuration } from "./RunsPage.tsx";
 
 export function RunDetailPage({ id }: { id: string }) {
   const trpc = useTRPC();
+  usePageTitle(`Run #${id}`);
   const now = useNow(1_000);
   const run = useQuery({
     ...trpc.runs.byId.queryOptions({ id }),

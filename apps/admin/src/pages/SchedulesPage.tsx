@@ -15,6 +15,7 @@ import {
   useFlashNotice,
 } from "../components/ui.tsx";
 import { exactTime, useNow } from "../format.ts";
+import { usePageTitle } from "../shell/pageTitle.ts";
 import { useUser } from "../shell/useUser.ts";
 import { errorMessage, LIVE_INTERVAL_MS, type User, useTRPC } from "../trpc.ts";
 
@@ -199,6 +200,7 @@ function ScheduleActions({ schedule, user, small }: { schedule: Schedule; user: 
 
 export function ScheduleDetailPage({ id }: { id: string }) {
   const user = useUser();
+  usePageTitle("Schedule");
   const trpc = useTRPC();
   const now = useNow();
   const schedule = useQuery({
