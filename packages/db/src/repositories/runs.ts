@@ -261,3 +261,36 @@ export async function listRunHttpCalls(
     dropped: run.http_calls_dropped,
   };
 }
+
+/** The values of the synchub.run_trigger domain: what may start a run. */
+export const RUN_TRIGGERS = [
+  "schedule",
+  "manual",
+  "sql",
+  "created",
+  "replay",
+  "webhook",
+  "http",
+  "qstash",
+] as const satisfies readonly DB["runs"]["trigger"][];
+
+/**
+ * The task names and target kinds the run history can be filtered by, from bounded sources: the
+ * all-time totals (one row per task, kind, pool, status and duration bucket), the runs started
+ * since an hour before the last roll-up (not counted yet, or still running; a range of
+ * runs_started_id_idx) and the schedules, never a distinct over every run.
+ */
+export async function runFilterOptions(db: Executor): Promise<{ tasks: string[]; kinds: string[] }> {
+  const { rows } = await sql<{ tasks: string[]; kinds: string[] }>`
+    with recent as (
+      select task, kind from synchub.runs
+      where started_at >= (select rolled_up_until from synchub.run_rollup_state) - interval '1 hour'
+    ), named as (
+      select task, nullif(kind, '') as kind from synchub.run_totals
+      union select task, kind from recent
+      union select task, null from synchub.schedules
+    )
+    select array(select distinct task from named order by 1) as tasks,
+      array(select distinct kind from named where kind is not null order by 1) as kinds`.execute(db);
+  return { tasks: rows[0]?.tasks ?? [], kinds: rows[0]?.kinds ?? [] };
+}
