@@ -8,6 +8,8 @@ export interface HeartbeatOptions {
   intervalMs?: number;
   /** Silence after which a worker process counts as dead and its jobs are released. (Default: 45 000 ms) */
   staleAfterMs?: number;
+  /** Jobs this process runs at once, shown in the console's workers list. (Default: not told) */
+  concurrency?: number;
   onReap?: (processIds: string[]) => void;
   onError?: (error: unknown) => void;
 }
@@ -39,6 +41,7 @@ export function createHeartbeat(db: Database, events: WorkerEvents, options: Hea
         workerIds: [...workerIds],
         hostname: os.hostname(),
         pid: process.pid,
+        concurrency: options.concurrency ?? null,
       });
       const reaped = await reapDeadWorkers(db, options.staleAfterMs ?? 45_000);
       if (reaped.length > 0) options.onReap?.(reaped);
@@ -80,6 +83,7 @@ export function createHeartbeat(db: Database, events: WorkerEvents, options: Hea
         workerIds: [...workerIds],
         hostname: os.hostname(),
         pid: process.pid,
+        concurrency: options.concurrency ?? null,
       });
       const reaped = await reapDeadWorkers(db, options.staleAfterMs ?? 45_000);
       if (reaped.length > 0) options.onReap?.(reaped);

@@ -56,6 +56,7 @@ export async function startWorker(options: StartWorkerOptions) {
   // The Stripe subscription sync runs where a worker has a key, and says why it does not elsewhere.
   await applyStripeConfiguration(db, options.stripe !== undefined);
   const heartbeat = createHeartbeat(db, events, {
+    concurrency,
     onReap: (processIds) =>
       log.warn({ processIds }, "released the jobs of worker processes that stopped beating"),
     onError: (error) => log.error({ err: error }, "heartbeat failed"),

@@ -60,6 +60,7 @@ const keysets = {
   tenants: z.tuple([z.string(), z.uuid()]),
   rateLimits: z.tuple([z.enum(["pool", "credential"]), z.string()]),
   needsAttention: z.tuple([time, z.uuid()]),
+  jobs: z.tuple([time, bigintText]),
 } as const;
 
 export type PagedList = keyof typeof keysets;

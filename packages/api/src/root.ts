@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth.ts";
 import { connectionsRouter } from "./routers/connections.ts";
 import { creditsRouter } from "./routers/credits.ts";
 import { deadLettersRouter } from "./routers/deadLetters.ts";
+import { jobsRouter } from "./routers/jobs.ts";
 import { overviewRouter } from "./routers/overview.ts";
 import { quotasRouter } from "./routers/quotas.ts";
 import { rateLimitsRouter } from "./routers/rateLimits.ts";
@@ -11,6 +12,7 @@ import { schedulesRouter } from "./routers/schedules.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 import { usersRouter } from "./routers/users.ts";
+import { workersRouter } from "./routers/workers.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -19,6 +21,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   credits: creditsRouter,
   deadLetters: deadLettersRouter,
+  jobs: jobsRouter,
   overview: overviewRouter,
   quotas: quotasRouter,
   rateLimits: rateLimitsRouter,
@@ -27,6 +30,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   tokens: tokensRouter,
   users: usersRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;

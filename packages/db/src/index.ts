@@ -13,6 +13,7 @@ export * from "./repositories/flowControl.ts";
 export * from "./repositories/health.ts";
 export * from "./repositories/heartbeats.ts";
 export * from "./repositories/history.ts";
+export * from "./repositories/jobs.ts";
 export * from "./repositories/metrics.ts";
 export * from "./repositories/qstashDeliveries.ts";
 export * from "./repositories/quotas.ts";

@@ -5,7 +5,14 @@ type Executor = Kysely<DB> | Transaction<DB>;
 
 export async function beatHeart(
   db: Executor,
-  beat: { processId: string; workerIds: string[]; hostname: string; pid: number },
+  beat: {
+    processId: string;
+    workerIds: string[];
+    hostname: string;
+    pid: number;
+    /** Jobs the process runs at once. (Default: null, not told) */
+    concurrency?: number | null;
+  },
 ): Promise<void> {
   await db
     .insertInto("worker_heartbeats")
@@ -14,11 +21,47 @@ export async function beatHeart(
       worker_ids: beat.workerIds,
       hostname: beat.hostname,
       pid: beat.pid,
+      concurrency: beat.concurrency ?? null,
     })
     .onConflict((oc) =>
-      oc.column("process_id").doUpdateSet({ worker_ids: beat.workerIds, last_seen_at: sql`now()` }),
+      oc.column("process_id").doUpdateSet({
+        worker_ids: beat.workerIds,
+        concurrency: beat.concurrency ?? null,
+        last_seen_at: sql`now()`,
+      }),
     )
     .execute();
+}
+
+export interface WorkerView {
+  /** The process's id in its heartbeat. */
+  id: string;
+  hostname: string;
+  pid: number;
+  startedAt: Date;
+  lastBeatAt: Date;
+  /** Beat within `aliveWithinMs`. */
+  alive: boolean;
+  /** Jobs it runs at once; null for a process that does not say. */
+  concurrency: number | null;
+  /** graphile-worker jobs locked by its workers (a lock older than 4 hours is abandoned, not held). */
+  jobsHeld: number;
+  /** Its graphile-worker ids (the pool's and each worker's), as jobs name them in locked_by. */
+  workerIds: string[];
+}
+
+/** The worker processes that beat in the last 24 hours, the newest first, with the jobs each holds. */
+export async function listWorkers(db: Executor, aliveWithinMs: number): Promise<WorkerView[]> {
+  const { rows } = await sql<WorkerView>`
+    select h.process_id as "id", h.hostname, h.pid, h.started_at as "startedAt", h.last_seen_at as "lastBeatAt",
+      h.last_seen_at > now() - ${aliveWithinMs} * interval '1 millisecond' as "alive",
+      h.concurrency, h.worker_ids as "workerIds",
+      (select count(*) from graphile_worker.jobs j
+        where j.locked_by = any(h.worker_ids) and j.locked_at > now() - interval '4 hours')::int as "jobsHeld"
+    from synchub.worker_heartbeats h
+    where h.last_seen_at > now() - interval '24 hours'
+    order by h.started_at desc, h.process_id`.execute(db);
+  return rows;
 }
 
 export async function removeHeartbeat(db: Executor, processId: string): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../generated.ts";
+import { jobCountsSql } from "./jobs.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -353,13 +354,9 @@ export interface QueueStatistics {
 export async function queueStatistics(db: Executor): Promise<QueueStatistics[]> {
   const { rows } = await sql<QueueStatistics>`
     with queued as (
-      select j.task_identifier as task,
-        count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= now())::integer as waiting,
-        count(*) filter (where j.locked_at is not null)::integer as active,
-        count(*) filter (where j.locked_at is null and j.attempts >= j.max_attempts)::integer as failed,
-        count(*) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at > now())::integer as delayed
-      from graphile_worker.jobs j
-      group by j.task_identifier
+      -- The states of the console's job list (jobStateSql): one definition of each.
+      select task, waiting, locked as active, failed, delayed
+      from (${jobCountsSql}) counts
     ), completed as (
       -- From the hourly rollups (the hours that began in the last 24 h) plus the runs finished
       -- since the last roll-up: the cost of a day's worth of rollup rows, not of a day of runs.
