@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiContext } from "../context.ts";
 import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -152,5 +153,69 @@ describe("dead letters API", () => {
     await callerAs("operator").deadLetters.discard({ fingerprint, reason: "Outage is over" });
     const after = await callerAs("viewer").deadLetters.summary();
     expect(after).toEqual({ letters: before.letters - 7, groups: before.groups - 1 });
+  });
+});
+
+describe("a dead letter's cause and target", () => {
+  it("says whether the failure is permanent and names the target to fix or pause", async () => {
+    const target = await insertTestConnection(t.db, { provider: "openai" });
+    await t.db.updateTable("connections").set({ name: "Prod key" }).where("id", "=", target).execute();
+    const permanent = await fileDeadLetter(t.db, {
+      task: "sync.target",
+      payload: { targetId: target },
+      jobKey: null,
+      queueName: null,
+      targetId: target,
+      errorClass: "permanent",
+      error: "OpenAI rejected the admin key (401)",
+      fingerprint: "aaaaaaaaaaaaaaaa",
+      attempts: 1,
+      nextAutoRetryAt: null,
+    });
+    const transient = await fileDeadLetter(t.db, {
+      task: "credits.grant",
+      payload: {},
+      jobKey: null,
+      queueName: null,
+      targetId: null,
+      errorClass: "transient",
+      error: "database unavailable",
+      fingerprint: "bbbbbbbbbbbbbbbb",
+      attempts: 5,
+      nextAutoRetryAt: null,
+    });
+    const viewer = callerFor(t.db, secrets);
+    expect(await viewer.deadLetters.byId({ id: permanent })).toMatchObject({
+      permanent: true,
+      target_id: target,
+      target_name: "Prod key",
+      target_kind: "llm.costs",
+      target_status: "active",
+    });
+    expect(await viewer.deadLetters.byId({ id: transient })).toMatchObject({
+      permanent: false,
+      target_id: null,
+      target_name: null,
+    });
+    const listed = (await viewer.deadLetters.list({ status: "open" })).items;
+    expect(listed.find((letter) => letter.id === permanent)).toMatchObject({
+      permanent: true,
+      target_name: "Prod key",
+    });
+    // The letter's target is paused with the connection's own procedure; the letter then says so.
+    await callerFor(t.db, secrets, "operator").connections.pause({ id: target, reason: "Fix the key first" });
+    expect(await viewer.deadLetters.byId({ id: permanent })).toMatchObject({ target_status: "paused" });
+  });
+
+  it("refuses a discard without a reason, saying what to write", async () => {
+    const id = await deadLetter("Anthropic answered 404");
+    const refused = await callerFor(t.db, secrets, "operator")
+      .deadLetters.discard({ ids: [id], reason: "  " })
+      .catch((error: unknown) => error);
+    const cause = (refused as { cause: { issues: { path: PropertyKey[]; message: string }[] } }).cause;
+    expect(cause.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["reason", "Say why these are discarded"],
+    ]);
+    expect(await callerFor(t.db, secrets).deadLetters.byId({ id })).toMatchObject({ status: "open" });
   });
 });

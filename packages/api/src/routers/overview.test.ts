@@ -112,3 +112,92 @@ describe("the Overview's needs-attention list", () => {
     expect((refused as TRPCError).message).toMatch(/cursor/i);
   });
 });
+
+/** The field paths and messages of a BAD_REQUEST, as the server's 400 names them. */
+async function issuesOf(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe("BAD_REQUEST");
+  const cause = (error as TRPCError).cause as { issues: { path: PropertyKey[]; message: string }[] };
+  return cause.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+}
+
+describe("the Overview's window and recent failures", () => {
+  it("counts the runs of the chosen window only, and refuses a window it does not know", async () => {
+    await t.db
+      .insertInto("runs")
+      .values(
+        [10, 60 * 3, 60 * 30, 60 * 24 * 3].map((minutesAgo) => ({
+          task: "sync.target",
+          kind: "llm.costs",
+          target_id: healthy,
+          trigger: "schedule" as const,
+          status: "succeeded" as const,
+          duration_ms: 500,
+          started_at: new Date(Date.now() - minutesAgo * 60_000 - 500),
+          finished_at: new Date(Date.now() - minutesAgo * 60_000),
+        })),
+      )
+      .execute();
+    const counts = async (range?: "1h" | "24h" | "7d" | "30d") => {
+      const summary = await caller().overview.summary(range ? { range } : undefined);
+      return { range: summary.range, succeeded: summary.runs.succeeded, hours: summary.hourly.length };
+    };
+    // "1h" is the current and the previous hour's buckets.
+    expect(await counts("1h")).toMatchObject({ range: "1h", succeeded: 1 });
+    expect(await counts()).toMatchObject({ range: "24h", succeeded: 2 });
+    expect(await counts("7d")).toMatchObject({ range: "7d", succeeded: 4 });
+    expect(await issuesOf(caller().overview.summary({ range: "1y" as "1h" }))).toEqual([
+      { path: "range", message: "Pick one of: 1h, 24h, 7d, 30d" },
+    ]);
+  });
+
+  it("lists the latest failed runs first with the target's name, task and error, as many as asked", async () => {
+    const base = Date.now() - 60_000;
+    await t.db
+      .insertInto("runs")
+      .values([
+        {
+          task: "sync.target",
+          kind: "llm.costs",
+          target_id: revoked,
+          trigger: "schedule",
+          status: "failed",
+          error: "401 invalid key",
+          started_at: new Date(base),
+          finished_at: new Date(base + 1000),
+        },
+        {
+          task: "credits.grant",
+          trigger: "schedule",
+          status: "failed",
+          error: "database unavailable",
+          started_at: new Date(base + 2000),
+          finished_at: new Date(base + 3000),
+        },
+        {
+          task: "sync.target",
+          kind: "llm.costs",
+          target_id: healthy,
+          trigger: "schedule",
+          status: "succeeded",
+          started_at: new Date(base + 4000),
+        },
+      ])
+      .execute();
+    const latest = await caller().overview.recentFailures({ limit: 2 });
+    expect(
+      latest.map(({ task, targetId, targetName, error }) => ({ task, targetId, targetName, error })),
+    ).toEqual([
+      { task: "credits.grant", targetId: null, targetName: null, error: "database unavailable" },
+      { task: "sync.target", targetId: revoked, targetName: "c", error: "401 invalid key" },
+    ]);
+    expect(latest[0]!.finishedAt).toEqual(new Date(base + 3000));
+    expect(await issuesOf(caller().overview.recentFailures({ limit: 51 }))).toEqual([
+      { path: "limit", message: "Use at most 50" },
+    ]);
+  });
+});

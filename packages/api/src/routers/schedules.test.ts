@@ -3,9 +3,11 @@ import { findScheduleByName } from "@synchub/db";
 import { createTestDatabase, type TestDatabase } from "@synchub/db/testing";
 import { createSecretBox } from "@synchub/domain";
 import { TRPCError } from "@trpc/server";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiContext } from "../context.ts";
 import { appRouter } from "../root.ts";
+import { callerFor } from "../testing.ts";
 
 let t: TestDatabase;
 let id: string;
@@ -116,5 +118,69 @@ describe("schedules API", () => {
     await expect(callerAs("operator").schedules.runNow({ id: unknown })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+});
+
+describe("the schedule ledger", () => {
+  it("shows each enqueued occurrence's run outcome, and none for a skipped one", async () => {
+    const { rows } = await sql<{ id: string }>`
+      insert into synchub.schedules (name, task, cron, time_zone)
+      values ('ledger.test', 'credits.grant', '0 * * * *', 'UTC') returning id`.execute(t.db);
+    const scheduleId = rows[0]!.id;
+    await sql`insert into synchub.schedule_occurrences (schedule_id, occurrence_at, source, status, job_id)
+      values (${scheduleId}::uuid, now() - interval '3 hours', 'schedule', 'enqueued', '9001'),
+             (${scheduleId}::uuid, now() - interval '2 hours', 'schedule', 'skipped', null),
+             (${scheduleId}::uuid, now() - interval '1 hour', 'schedule', 'enqueued', null)`.execute(t.db);
+    await t.db
+      .insertInto("runs")
+      .values([
+        // The first occurrence's job, by its id; then a run of another job an hour later.
+        {
+          task: "credits.grant",
+          trigger: "schedule",
+          job_id: "9001",
+          status: "failed",
+          error: "database unavailable",
+          duration_ms: 1200,
+          started_at: sql<Date>`now() - interval '3 hours' + interval '1 second'`,
+        },
+        // A business task's run records no job id: the latest scheduled run in the window is its.
+        {
+          task: "credits.grant",
+          trigger: "schedule",
+          status: "succeeded",
+          duration_ms: 800,
+          started_at: sql<Date>`now() - interval '1 hour' + interval '2 seconds'`,
+        },
+        // Started by HTTP, not by the schedule: never shown as the occurrence's run.
+        {
+          task: "credits.grant",
+          trigger: "http",
+          status: "failed",
+          error: "not this one",
+          started_at: sql<Date>`now() - interval '1 hour' + interval '5 seconds'`,
+        },
+      ])
+      .execute();
+    const { ledger } = await callerFor(t.db, secrets).schedules.byId({ id: scheduleId });
+    expect(ledger.map((entry) => [entry.status, entry.run])).toEqual([
+      ["enqueued", { id: expect.any(String), status: "succeeded", durationMs: 800, error: null }],
+      ["skipped", null],
+      [
+        "enqueued",
+        { id: expect.any(String), status: "failed", durationMs: 1200, error: "database unavailable" },
+      ],
+    ]);
+  });
+
+  it("names every problem of a cron expression in one answer", async () => {
+    const issues = await badRequestIssues(
+      callerAs("admin").schedules.update({ id, ...valid, cron: "61 25 * * *", catchUpCap: 0 }),
+    );
+    expect(issues).toEqual([
+      { path: "cron", message: 'The minute field "61": 61 is outside 0–59' },
+      { path: "cron", message: 'The hour field "25": 25 is outside 0–23' },
+      { path: "catchUpCap", message: "Use 1 or more" },
+    ]);
   });
 });

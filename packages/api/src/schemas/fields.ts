@@ -18,14 +18,20 @@ function fromText(value: unknown): unknown {
  * A whole number between `min` and `max`. Accepts digits as text, as a form's input gives them.
  * `what` names it in the missing-value message ("Enter a page size"). (Default: "Enter a number")
  */
-export function wholeNumber(options: { min: number; max: number; what?: string }) {
+export function wholeNumber(options: {
+  min: number;
+  max: number;
+  what?: string;
+  /** What a number below `min` reads. (Default: "Use <min> or more") */
+  tooSmall?: string;
+}) {
   const { min, max } = options;
   return z.preprocess(
     fromText,
     z
       .number({ error: (issue) => (issue.input === undefined && options.what) || "Enter a number" })
       .int("Use a whole number")
-      .min(min, `Use ${min} or more`)
+      .min(min, options.tooSmall ?? `Use ${min} or more`)
       .max(max, `Use at most ${max.toLocaleString("en-US")}`),
   );
 }
@@ -46,7 +52,14 @@ export function decimalNumber(options: { min: number; max: number }) {
  * when it is ("Enter a name"), `max` the longest it may be.
  */
 export function requiredText(missing: string, max: number) {
-  return z.string({ error: missing }).trim().min(1, missing).max(max, `Use at most ${max} characters`);
+  return (
+    z
+      .string({ error: missing })
+      .trim()
+      // Blank says only that: later checks (length, patterns) do not pile on.
+      .min(1, { error: missing, abort: true })
+      .max(max, `Use at most ${max} characters`)
+  );
 }
 
 /** Text that may be left out or blank; blank is the same as left out. */
