@@ -121,7 +121,9 @@ async function issuesOf(promise: Promise<unknown>) {
   );
   expect(error).toBeInstanceOf(TRPCError);
   expect((error as TRPCError).code).toBe("BAD_REQUEST");
-  const cause = (error as TRPCError).cause as { issues: { path: PropertyKey[]; message: string }[] };
+  const cause = (error as TRPCError).cause as unknown as {
+    issues: { path: PropertyKey[]; message: string }[];
+  };
   return cause.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
 }
 
