@@ -157,7 +157,8 @@ export type ScheduleLedgerEntry = ScheduleOccurrenceView & { run: OccurrenceRun 
  * (null when skipped or not started yet), in one statement. A run is the occurrence's when it
  * carries the occurrence's job id; runs that carry no job id (business tasks record none) are
  * matched as the latest scheduled run of the task between the occurrence and the next enqueued
- * one, so a retry's outcome is the one shown. Each lookup is a range of runs_task_idx.
+ * one, so a retry's outcome is the one shown. Each lookup is one range of the task's runs
+ * (runs_task_idx: task, started_at), between the occurrence and the next.
  */
 export async function listScheduleLedger(
   db: Executor,
@@ -191,7 +192,8 @@ export async function listScheduleLedger(
       from synchub.runs r
       where ledger.status = 'enqueued' and r.task = s.task
         and r.started_at >= least(ledger.occurrence_at, ledger.created_at)
-        and (windows.next_at is null or r.started_at < windows.next_at)
+        -- One range of the task's runs: both bounds are index conditions.
+        and r.started_at < coalesce(windows.next_at, 'infinity'::timestamptz)
         and (r.job_id = ledger.job_id or (r.job_id is null and r.trigger = 'schedule'))
       order by r.job_id is not distinct from ledger.job_id desc, r.started_at desc, r.id desc
       limit 1
