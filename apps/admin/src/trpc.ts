@@ -33,6 +33,8 @@ export function makeClients() {
     defaultOptions: {
       queries: {
         retry: (count, error) => !isUnauthorized(error) && count < 2,
+        // Coming back to the tab refreshes at once. Interval refreshes (refetchInterval) pause while
+        // the tab is hidden: TanStack Query's default, which tests/live.spec.ts holds us to.
         refetchOnWindowFocus: true,
       },
     },
