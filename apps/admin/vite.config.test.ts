@@ -52,6 +52,7 @@ describe("the admin's Vite dev server", () => {
     for (const file of [
       path.join(repoRoot, "package.json"),
       path.join(repoRoot, "packages/db/src/client.ts"),
+      path.join(repoRoot, "packages/api/src/routers/auth.ts"),
       path.join(repoRoot, "db/migrations/0001_foundation.sql"),
       "/etc/passwd",
     ]) {
@@ -59,9 +60,11 @@ describe("the admin's Vite dev server", () => {
     }
   });
 
-  it("still serves the admin's own modules", async () => {
+  it("still serves the admin's own modules, and the API's zod schemas its forms validate with", async () => {
     const [code, body] = await status("/src/main.tsx");
     expect(code).toBe(200);
     expect(body).toContain("createRoot");
+    const [schemaCode] = await status(`/@fs${repoRoot}packages/api/src/schemas/index.ts`);
+    expect(schemaCode).toBe(200);
   });
 });
