@@ -56,6 +56,10 @@ test("an operator sees the revoked key's dead letter on the Dead letters page, r
 
   await test.step("replaying the group puts the job back in the queue, where the revoked key fails again", async () => {
     await group.getByRole("button", { name: /^Replay group: sync\.target/ }).click();
+    // A permanent failure warns first, names its target, and replays only when confirmed.
+    await expect(group.getByText(/replaying will fail again until you fix the cause/)).toBeVisible();
+    await expect(group.getByRole("link", { name: "Initech legacy" })).toBeVisible();
+    await group.getByRole("button", { name: /^Replay all \d+ letters? anyway$/ }).click();
     await expect(page.getByText("Replayed 1 dead letter: back in the queue")).toBeVisible();
 
     // Every status: the letter goes replaying, then (the key is still revoked) open again with
