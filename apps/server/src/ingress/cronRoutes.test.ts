@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await sql`truncate synchub.credit_ledger, synchub.credit_batches, synchub.credit_balances,
-    synchub.subscriptions, synchub.runs`.execute(t.db);
+    synchub.subscriptions, synchub.runs, synchub.run_http_calls`.execute(t.db);
   await t.db
     .insertInto("subscriptions")
     .values(

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 beforeEach(async () => {
   await sql`truncate synchub.credit_ledger, synchub.credit_batches, synchub.credit_balances,
-    synchub.subscriptions, synchub.runs`.execute(t.db);
+    synchub.subscriptions, synchub.runs, synchub.run_http_calls`.execute(t.db);
 });
 
 async function subscribe(userRef: string, monthlyCredits: number, status = "active") {
