@@ -7,16 +7,28 @@
  */
 import { z } from "zod";
 
-/** A number from a form field or a JSON body: "12" and 12 are the same, "" is no number at all. */
-function fromText(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const trimmed = value.trim();
-  return trimmed === "" ? undefined : Number(trimmed);
+/**
+ * A number from a form field or a JSON body: "12" and 12 are the same, "" is no number at all.
+ * Typed `number | string` on the way in (not `unknown`), so a form's values keep a useful type.
+ */
+function numberOrDigits(missing: string, checked: z.ZodNumber) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (issue) => (issue.input === undefined ? missing : "Enter a number"),
+    })
+    .transform((value) => {
+      if (typeof value === "number") return value;
+      const trimmed = value.trim();
+      return trimmed === "" ? undefined : Number(trimmed);
+    })
+    .pipe(
+      z.number({ error: (issue) => (issue.input === undefined ? missing : "Enter a number") }).pipe(checked),
+    );
 }
 
 /**
  * A whole number between `min` and `max`. Accepts digits as text, as a form's input gives them.
- * `what` names it in the missing-value message ("Enter a page size"). (Default: "Enter a number")
+ * `what` is the message when it is missing. (Default: "Enter a number")
  */
 export function wholeNumber(options: {
   min: number;
@@ -26,10 +38,10 @@ export function wholeNumber(options: {
   tooSmall?: string;
 }) {
   const { min, max } = options;
-  return z.preprocess(
-    fromText,
+  return numberOrDigits(
+    options.what ?? "Enter a number",
     z
-      .number({ error: (issue) => (issue.input === undefined && options.what) || "Enter a number" })
+      .number()
       .int("Use a whole number")
       .min(min, options.tooSmall ?? `Use ${min} or more`)
       .max(max, `Use at most ${max.toLocaleString("en-US")}`),
@@ -38,10 +50,10 @@ export function wholeNumber(options: {
 
 /** A number (fractions allowed) between `min` and `max`, digits as text accepted. */
 export function decimalNumber(options: { min: number; max: number }) {
-  return z.preprocess(
-    fromText,
+  return numberOrDigits(
+    "Enter a number",
     z
-      .number({ error: "Enter a number" })
+      .number()
       .min(options.min, `Use ${options.min} or more`)
       .max(options.max, `Use at most ${options.max.toLocaleString("en-US")}`),
   );

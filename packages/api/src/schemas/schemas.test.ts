@@ -85,6 +85,16 @@ describe("@synchub/api/schemas", () => {
       hourlyCap: ["The hourly cap must be at least 1"],
       maxConcurrency: ["Use at most 100"],
     });
+    expect(
+      messages(schemas.providerSettingsSchema, { provider: "openai", hourlyCap: "", maxConcurrency: true }),
+    ).toEqual({
+      minIntervalMs: ["Enter the pacing in milliseconds"],
+      hourlyCap: ["Enter the hourly cap"],
+      maxConcurrency: ["Enter a number"],
+    });
+    // A form's values keep their type: digits as text or a number.
+    const typed: z.input<typeof schemas.providerSettingsSchema>["hourlyCap"] = "10";
+    expect(typed).toBe("10");
     // Digits from a form's text input are numbers.
     expect(
       schemas.providerSettingsSchema.parse({
