@@ -18,6 +18,7 @@ import { Route as RateLimitsRouteImport } from "./routes/rate-limits";
 import { Route as TokensRouteImport } from "./routes/tokens";
 import { Route as UsersRouteImport } from "./routes/users";
 import { Route as ConnectionsIndexRouteImport } from "./routes/connections.index";
+import { Route as ConnectionsIdRouteImport } from "./routes/connections.$id";
 import { Route as RunsIndexRouteImport } from "./routes/runs.index";
 import { Route as RunsIdRouteImport } from "./routes/runs.$id";
 import { Route as SchedulesIndexRouteImport } from "./routes/schedules.index";
@@ -68,6 +69,11 @@ const ConnectionsIndexRoute = ConnectionsIndexRouteImport.update({
   path: "/connections/",
   getParentRoute: () => rootRouteImport,
 } as any);
+const ConnectionsIdRoute = ConnectionsIdRouteImport.update({
+  id: "/connections/$id",
+  path: "/connections/$id",
+  getParentRoute: () => rootRouteImport,
+} as any);
 const RunsIndexRoute = RunsIndexRouteImport.update({
   id: "/runs/",
   path: "/runs/",
@@ -98,6 +104,7 @@ export interface FileRoutesByFullPath {
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
   "/connections/": typeof ConnectionsIndexRoute;
@@ -113,6 +120,7 @@ export interface FileRoutesByTo {
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
   "/connections": typeof ConnectionsIndexRoute;
@@ -129,6 +137,7 @@ export interface FileRoutesById {
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
   "/connections/": typeof ConnectionsIndexRoute;
@@ -146,6 +155,7 @@ export interface FileRouteTypes {
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
     | "/connections/"
@@ -161,6 +171,7 @@ export interface FileRouteTypes {
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
     | "/connections"
@@ -176,6 +187,7 @@ export interface FileRouteTypes {
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
     | "/connections/"
@@ -192,6 +204,7 @@ export interface RootRouteChildren {
   RateLimitsRoute: typeof RateLimitsRoute;
   TokensRoute: typeof TokensRoute;
   UsersRoute: typeof UsersRoute;
+  ConnectionsIdRoute: typeof ConnectionsIdRoute;
   RunsIdRoute: typeof RunsIdRoute;
   SchedulesIdRoute: typeof SchedulesIdRoute;
   ConnectionsIndexRoute: typeof ConnectionsIndexRoute;
@@ -264,6 +277,13 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof ConnectionsIndexRouteImport;
       parentRoute: typeof rootRouteImport;
     };
+    "/connections/$id": {
+      id: "/connections/$id";
+      path: "/connections/$id";
+      fullPath: "/connections/$id";
+      preLoaderRoute: typeof ConnectionsIdRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
     "/runs/": {
       id: "/runs/";
       path: "/runs";
@@ -304,6 +324,7 @@ const rootRouteChildren: RootRouteChildren = {
   RateLimitsRoute: RateLimitsRoute,
   TokensRoute: TokensRoute,
   UsersRoute: UsersRoute,
+  ConnectionsIdRoute: ConnectionsIdRoute,
   RunsIdRoute: RunsIdRoute,
   SchedulesIdRoute: SchedulesIdRoute,
   ConnectionsIndexRoute: ConnectionsIndexRoute,
