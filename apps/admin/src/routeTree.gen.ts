@@ -13,10 +13,12 @@ import { Route as IndexRouteImport } from "./routes/index";
 import { Route as AuditRouteImport } from "./routes/audit";
 import { Route as CreditsRouteImport } from "./routes/credits";
 import { Route as DeadLettersRouteImport } from "./routes/dead-letters";
+import { Route as JobsRouteImport } from "./routes/jobs";
 import { Route as OverviewRouteImport } from "./routes/overview";
 import { Route as RateLimitsRouteImport } from "./routes/rate-limits";
 import { Route as TokensRouteImport } from "./routes/tokens";
 import { Route as UsersRouteImport } from "./routes/users";
+import { Route as WorkersRouteImport } from "./routes/workers";
 import { Route as ConnectionsIndexRouteImport } from "./routes/connections.index";
 import { Route as ConnectionsIdRouteImport } from "./routes/connections.$id";
 import { Route as RunsIndexRouteImport } from "./routes/runs.index";
@@ -44,6 +46,11 @@ const DeadLettersRoute = DeadLettersRouteImport.update({
   path: "/dead-letters",
   getParentRoute: () => rootRouteImport,
 } as any);
+const JobsRoute = JobsRouteImport.update({
+  id: "/jobs",
+  path: "/jobs",
+  getParentRoute: () => rootRouteImport,
+} as any);
 const OverviewRoute = OverviewRouteImport.update({
   id: "/overview",
   path: "/overview",
@@ -62,6 +69,11 @@ const TokensRoute = TokensRouteImport.update({
 const UsersRoute = UsersRouteImport.update({
   id: "/users",
   path: "/users",
+  getParentRoute: () => rootRouteImport,
+} as any);
+const WorkersRoute = WorkersRouteImport.update({
+  id: "/workers",
+  path: "/workers",
   getParentRoute: () => rootRouteImport,
 } as any);
 const ConnectionsIndexRoute = ConnectionsIndexRouteImport.update({
@@ -100,10 +112,12 @@ export interface FileRoutesByFullPath {
   "/audit": typeof AuditRoute;
   "/credits": typeof CreditsRoute;
   "/dead-letters": typeof DeadLettersRoute;
+  "/jobs": typeof JobsRoute;
   "/overview": typeof OverviewRoute;
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/workers": typeof WorkersRoute;
   "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
@@ -116,10 +130,12 @@ export interface FileRoutesByTo {
   "/audit": typeof AuditRoute;
   "/credits": typeof CreditsRoute;
   "/dead-letters": typeof DeadLettersRoute;
+  "/jobs": typeof JobsRoute;
   "/overview": typeof OverviewRoute;
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/workers": typeof WorkersRoute;
   "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
@@ -133,10 +149,12 @@ export interface FileRoutesById {
   "/audit": typeof AuditRoute;
   "/credits": typeof CreditsRoute;
   "/dead-letters": typeof DeadLettersRoute;
+  "/jobs": typeof JobsRoute;
   "/overview": typeof OverviewRoute;
   "/rate-limits": typeof RateLimitsRoute;
   "/tokens": typeof TokensRoute;
   "/users": typeof UsersRoute;
+  "/workers": typeof WorkersRoute;
   "/connections/$id": typeof ConnectionsIdRoute;
   "/runs/$id": typeof RunsIdRoute;
   "/schedules/$id": typeof SchedulesIdRoute;
@@ -151,10 +169,12 @@ export interface FileRouteTypes {
     | "/audit"
     | "/credits"
     | "/dead-letters"
+    | "/jobs"
     | "/overview"
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/workers"
     | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
@@ -167,10 +187,12 @@ export interface FileRouteTypes {
     | "/audit"
     | "/credits"
     | "/dead-letters"
+    | "/jobs"
     | "/overview"
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/workers"
     | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
@@ -183,10 +205,12 @@ export interface FileRouteTypes {
     | "/audit"
     | "/credits"
     | "/dead-letters"
+    | "/jobs"
     | "/overview"
     | "/rate-limits"
     | "/tokens"
     | "/users"
+    | "/workers"
     | "/connections/$id"
     | "/runs/$id"
     | "/schedules/$id"
@@ -200,10 +224,12 @@ export interface RootRouteChildren {
   AuditRoute: typeof AuditRoute;
   CreditsRoute: typeof CreditsRoute;
   DeadLettersRoute: typeof DeadLettersRoute;
+  JobsRoute: typeof JobsRoute;
   OverviewRoute: typeof OverviewRoute;
   RateLimitsRoute: typeof RateLimitsRoute;
   TokensRoute: typeof TokensRoute;
   UsersRoute: typeof UsersRoute;
+  WorkersRoute: typeof WorkersRoute;
   ConnectionsIdRoute: typeof ConnectionsIdRoute;
   RunsIdRoute: typeof RunsIdRoute;
   SchedulesIdRoute: typeof SchedulesIdRoute;
@@ -242,6 +268,13 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof DeadLettersRouteImport;
       parentRoute: typeof rootRouteImport;
     };
+    "/jobs": {
+      id: "/jobs";
+      path: "/jobs";
+      fullPath: "/jobs";
+      preLoaderRoute: typeof JobsRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
     "/overview": {
       id: "/overview";
       path: "/overview";
@@ -268,6 +301,13 @@ declare module "@tanstack/react-router" {
       path: "/users";
       fullPath: "/users";
       preLoaderRoute: typeof UsersRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
+    "/workers": {
+      id: "/workers";
+      path: "/workers";
+      fullPath: "/workers";
+      preLoaderRoute: typeof WorkersRouteImport;
       parentRoute: typeof rootRouteImport;
     };
     "/connections/": {
@@ -320,10 +360,12 @@ const rootRouteChildren: RootRouteChildren = {
   AuditRoute: AuditRoute,
   CreditsRoute: CreditsRoute,
   DeadLettersRoute: DeadLettersRoute,
+  JobsRoute: JobsRoute,
   OverviewRoute: OverviewRoute,
   RateLimitsRoute: RateLimitsRoute,
   TokensRoute: TokensRoute,
   UsersRoute: UsersRoute,
+  WorkersRoute: WorkersRoute,
   ConnectionsIdRoute: ConnectionsIdRoute,
   RunsIdRoute: RunsIdRoute,
   SchedulesIdRoute: SchedulesIdRoute,

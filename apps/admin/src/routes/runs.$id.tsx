@@ -1,5 +1,5 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { RunDetailPage } from "../pages/RunDetailPage.tsx";
+import { RunDetailPage } from "../pages/runs/RunDetailPage.tsx";
 
 export const Route = createFileRoute("/runs/$id")({
   component: function RunRoute() {

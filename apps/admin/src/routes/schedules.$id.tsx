@@ -1,5 +1,5 @@
 import { createFileRoute } from "@tanstack/react-router";
-import { ScheduleDetailPage } from "../pages/SchedulesPage.tsx";
+import { ScheduleDetailPage } from "../pages/schedules/ScheduleDetailPage.tsx";
 
 export const Route = createFileRoute("/schedules/$id")({
   component: function ScheduleRoute() {

@@ -1,11 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
-import { Badge, ErrorBanner, Loading, PageHeader, TimeAgo } from "../components/ui.tsx";
-import { count, exactTime, useNow } from "../format.ts";
-import { usePageTitle } from "../shell/pageTitle.ts";
-import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../trpc.ts";
-import { runDuration } from "./RunsPage.tsx";
+import { Badge, ErrorBanner, Loading, PageHeader, TimeAgo } from "../../components/ui.tsx";
+import { count, exactTime, useNow } from "../../format.ts";
+import { usePageTitle } from "../../shell/pageTitle.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../../trpc.ts";
+import { RunHttpCalls } from "./RunHttpCalls.tsx";
+import styles from "./Runs.module.css";
+import { runDuration } from "./runColumns.tsx";
 
 export function RunDetailPage({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -48,22 +50,49 @@ export function RunDetailPage({ id }: { id: string }) {
           )
         }
       >
-        {data.connection_id ? (
-          <Link className="button" to="/runs" search={{ connection: data.connection_id }}>
-            Runs of this connection
-          </Link>
-        ) : null}
         {back}
       </PageHeader>
+
+      <nav className={styles.links} aria-label="Related">
+        {data.connection_id ? (
+          <>
+            <Link className="button button-small" to="/connections/$id" params={{ id: data.connection_id }}>
+              Open the target
+            </Link>
+            <Link className="button button-small" to="/runs" search={{ connection: data.connection_id }}>
+              Runs of this target
+            </Link>
+          </>
+        ) : (
+          <Link className="button button-small" to="/runs" search={{ task: data.task, scope: "all" }}>
+            Runs of {data.task}
+          </Link>
+        )}
+        {data.dead_letter_id ? (
+          // A replay's run names the letter it replays; the Dead letters page lists it.
+          <Link className="button button-small" to="/dead-letters">
+            Replays dead letter #{data.dead_letter_id}
+          </Link>
+        ) : data.status === "failed" ? (
+          // A dead letter names its task and target, not a run: the page lists the open ones.
+          <Link className="button button-small" to="/dead-letters">
+            Dead letters: retry or discard
+          </Link>
+        ) : null}
+      </nav>
 
       <div className="detail-grid">
         <div className="card">
           <h2>Outcome</h2>
           <dl className="facts">
             <Fact label="Status">
-              <Badge value={data.status} />
+              <Badge value={data.status} tone={data.status === "deferred" ? "warning" : undefined} />
             </Fact>
             <Fact label="Trigger">{data.trigger}</Fact>
+            <Fact label="Task">
+              <code>{data.task}</code>
+              {data.kind ? <span className="muted"> · {data.kind}</span> : null}
+            </Fact>
             <Fact label="Attempt">{data.attempt}</Fact>
             <Fact label="Started">
               {exactTime(data.started_at)} (<TimeAgo date={data.started_at} now={now} />)
@@ -72,6 +101,11 @@ export function RunDetailPage({ id }: { id: string }) {
               {data.finished_at ? exactTime(data.finished_at) : <span className="muted">still running</span>}
             </Fact>
             <Fact label="Duration">{runDuration(data, now)}</Fact>
+            {data.deferred_until ? (
+              <Fact label="Deferred until">
+                {exactTime(data.deferred_until)} (<TimeAgo date={data.deferred_until} now={now} />)
+              </Fact>
+            ) : null}
             <Fact label="Job id">{data.job_id ?? <span className="muted">none</span>}</Fact>
           </dl>
         </div>
@@ -95,15 +129,21 @@ export function RunDetailPage({ id }: { id: string }) {
               <span className="stat-label">Updated</span>
             </li>
           </ul>
+          {data.notice ? <p className="muted">{data.notice}</p> : null}
         </div>
       </div>
 
       {data.error ? (
         <div className="card card-danger">
-          <h2>Error {data.error_class ? <Badge value={data.error_class} tone="danger" /> : null}</h2>
+          <h2>
+            {data.status === "deferred" ? "Deferred because" : "Error"}{" "}
+            {data.error_class ? <Badge value={data.error_class} tone="danger" /> : null}
+          </h2>
           <pre className="error-text">{data.error}</pre>
         </div>
       ) : null}
+
+      <RunHttpCalls runId={data.id} running={data.status === "running"} />
     </section>
   );
 }

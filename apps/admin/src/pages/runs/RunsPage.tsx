@@ -1,129 +1,32 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { getRouteApi, Link } from "@tanstack/react-router";
-import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { getRouteApi } from "@tanstack/react-router";
+import { TRPCClientError } from "@trpc/client";
 import { useMemo } from "react";
-import { DataTable } from "../components/table/DataTable.tsx";
-import {
-  Badge,
-  ErrorBanner,
-  Loading,
-  liveWhileShort,
-  PageHeader,
-  SelectField,
-  TimeAgo,
-} from "../components/ui.tsx";
-import { count, duration, useNow } from "../format.ts";
-import { errorMessage, LIVE_INTERVAL_MS, type Run, useTRPC } from "../trpc.ts";
+import { DataTable } from "../../components/table/DataTable.tsx";
+import { ErrorBanner, Loading, liveWhileShort, PageHeader } from "../../components/ui.tsx";
+import { useNow } from "../../format.ts";
+import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../../trpc.ts";
+import { RunFilters } from "./RunFilters.tsx";
+import { runColumns } from "./runColumns.tsx";
+import { fromLocalTime, rangeStart } from "./runFilters.ts";
 
 const route = getRouteApi("/runs/");
 
-const scopes = {
-  work: "Syncs and jobs",
-  syncs: "Syncs",
-  jobs: "Business jobs",
-  ticks: "Scheduler ticks",
-  all: "Everything",
-} as const;
-const statuses = ["running", "succeeded", "failed", "deferred"] as const;
-
-export function runDuration(run: Pick<Run, "started_at" | "finished_at">, now: number): string {
-  return duration((run.finished_at?.getTime() ?? now) - run.started_at.getTime());
-}
-
-const column = createColumnHelper<Run>();
-
-function runColumns(now: number): ColumnDef<Run, never>[] {
-  return [
-    column.accessor("id", {
-      header: "Run",
-      cell: ({ row }) => (
-        <Link to="/runs/$id" params={{ id: row.original.id }} aria-label={`Run ${row.original.id} details`}>
-          #{row.original.id}
-        </Link>
-      ),
-    }),
-    column.accessor("started_at", {
-      header: "Started",
-      cell: ({ getValue }) => <TimeAgo date={getValue()} now={now} />,
-    }),
-    column.display({
-      id: "subject",
-      header: "Connection or task",
-      meta: { className: "nowrap" },
-      cell: ({ row: { original: run } }) =>
-        run.connection_name ? (
-          <>
-            <div>{run.connection_name}</div>
-            <div className="cell-note">
-              {run.tenant_name} · {run.provider}
-            </div>
-          </>
-        ) : (
-          // A business job's run (credits, quotas, ticks) syncs no connection.
-          <code>{run.task}</code>
-        ),
-    }),
-    column.accessor("trigger", { header: "Trigger" }),
-    column.accessor("status", {
-      header: "Status",
-      cell: ({ row: { original: run } }) => (
-        <>
-          <Badge value={run.status} />
-          {run.attempt > 1 ? <div className="cell-note">attempt {run.attempt}</div> : null}
-        </>
-      ),
-    }),
-    column.display({
-      id: "duration",
-      header: "Duration",
-      meta: { numeric: true },
-      cell: ({ row }) => runDuration(row.original, now),
-    }),
-    column.accessor("pages", {
-      header: "Pages",
-      meta: { numeric: true, hideWhenStacked: true },
-      cell: ({ getValue }) => count(getValue()),
-    }),
-    column.accessor("rows_fetched", {
-      header: "Fetched",
-      meta: { numeric: true },
-      cell: ({ getValue }) => count(getValue()),
-    }),
-    column.accessor("rows_inserted", {
-      header: "Inserted",
-      meta: { numeric: true },
-      cell: ({ getValue }) => count(getValue()),
-    }),
-    column.accessor("rows_updated", {
-      header: "Updated",
-      meta: { numeric: true, hideWhenStacked: true },
-      cell: ({ getValue }) => count(getValue()),
-    }),
-    column.accessor("error", {
-      header: "Error",
-      meta: { className: "error-cell" },
-      cell: ({ getValue }) => {
-        const error = getValue();
-        return error ? (
-          <span className="text-danger" title={error}>
-            {error}
-          </span>
-        ) : (
-          <span className="muted">—</span>
-        );
-      },
-    }),
-  ] as ColumnDef<Run, never>[];
+/** The server's message for one input field of a rejected query, e.g. "to" before "from". */
+function issueAt(error: unknown, field: string): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const issues = (error.data?.issues ?? []) as { path: string; message: string }[];
+  return issues.find((issue) => issue.path === field)?.message;
 }
 
 export function RunsPage() {
   const trpc = useTRPC();
   const now = useNow(1_000);
   const search = route.useSearch();
-  const navigate = route.useNavigate();
   const scope = search.scope ?? "work";
-  const setSearch = (patch: Partial<typeof search>) =>
-    void navigate({ search: (previous) => ({ ...previous, ...patch }), replace: true });
+  // A preset range starts on a whole minute: the query stays put between the clock's ticks.
+  const from = search.range ? rangeStart(search.range, now) : fromLocalTime(search.from);
+  const to = search.range ? undefined : fromLocalTime(search.to);
 
   const runs = useInfiniteQuery({
     ...trpc.runs.list.infiniteQueryOptions(
@@ -132,19 +35,23 @@ export function RunsPage() {
         scope,
         ...(search.status ? { status: search.status } : {}),
         ...(search.connection ? { connectionId: search.connection } : {}),
+        ...(search.kind ? { kind: search.kind } : {}),
+        ...(search.task ? { task: search.task } : {}),
+        ...(search.trigger ? { trigger: search.trigger } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
       },
       { getNextPageParam: (page) => page.nextCursor },
     ),
     refetchInterval: liveWhileShort(LIVE_INTERVAL_MS),
     placeholderData: (previous) => previous,
-  });
-  const connection = useQuery({
-    ...trpc.connections.byId.queryOptions({ id: search.connection ?? "" }),
-    enabled: search.connection !== undefined,
+    retry: (failures, error) =>
+      failures < 2 && !(error instanceof TRPCClientError && error.data?.code === "BAD_REQUEST"),
   });
   const rows = runs.data?.pages.flatMap((page) => page.items) ?? [];
   const columns = useMemo(() => runColumns(now), [now]);
-  const filtered = search.status !== undefined || search.connection !== undefined;
+  const filtered = Object.entries(search).some(([key, value]) => key !== "scope" && value !== undefined);
+  const toIssue = issueAt(runs.error, "to");
 
   return (
     <section aria-labelledby="runs-heading">
@@ -153,41 +60,11 @@ export function RunsPage() {
         title="Runs"
         subtitle="Every execution of every task, newest first: syncs of each connection and business jobs (credits, quotas). Running ones update live."
       />
-      <div className="toolbar">
-        <SelectField
-          label="Work"
-          value={scope}
-          options={Object.keys(scopes) as (keyof typeof scopes)[]}
-          labels={scopes}
-          onChange={(value) => setSearch({ scope: value === "work" || value === "" ? undefined : value })}
-        />
-        <SelectField
-          label="Run status"
-          value={search.status ?? ""}
-          options={statuses}
-          anyLabel="Any status"
-          onChange={(value) => setSearch({ status: value || undefined })}
-        />
-        {search.connection ? (
-          <div className="chip">
-            Connection:{" "}
-            <strong>
-              {connection.data
-                ? `${connection.data.tenant_name} / ${connection.data.name}`
-                : search.connection}
-            </strong>
-            <Link
-              to="/runs"
-              search={(previous) => ({ ...previous, connection: undefined })}
-              aria-label="Show runs of all connections"
-            >
-              ×
-            </Link>
-          </div>
-        ) : null}
-      </div>
+      <RunFilters toIssue={toIssue} />
 
-      {runs.isError ? <ErrorBanner>Could not load runs: {errorMessage(runs.error)}</ErrorBanner> : null}
+      {runs.isError && !toIssue ? (
+        <ErrorBanner>Could not load runs: {errorMessage(runs.error)}</ErrorBanner>
+      ) : null}
       {runs.isPending ? (
         <Loading label="Loading runs…" />
       ) : (
@@ -199,7 +76,9 @@ export function RunsPage() {
           paging={{ query: runs, one: "run", many: "runs" }}
           empty={{
             title: filtered ? "No runs match these filters" : "No runs yet",
-            body: "Runs appear here as soon as a sync starts: on schedule, or with Sync now on the Connections page.",
+            body: filtered
+              ? "Widen the time range or clear a filter."
+              : "Runs appear here as soon as a sync starts: on schedule, or with Sync now on the Connections page.",
           }}
         />
       )}
