@@ -75,7 +75,9 @@ test("Connections: filters in the URL, page to the end, add a connection with it
   await form.getByRole("button", { name: "Create connection" }).click();
   await expect(page.getByText(`Created ${name}; its first sync is queued.`)).toBeVisible();
   await expect(form.getByLabel("Name")).toHaveValue("");
-  await expect(form.getByLabel("API key")).toHaveValue("");
+  // The form starts over (provider and all): no secret stays in it.
+  await expect(form.getByLabel("Provider")).toHaveValue("openai");
+  await expect(form.getByLabel("Admin key")).toHaveValue("");
   await lookAt(page, "connections-created");
   await table.getByRole("link", { name, exact: true }).click();
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
@@ -92,6 +94,13 @@ test("Connection detail: facts, chart and runs; pause with a reason, resume, ren
   await expect(facts).toContainText("openrouter");
   await expect(facts).toContainText(/every \d/);
   await expect(page.getByRole("heading", { name: "Synced cost per day" })).toBeVisible();
+  // The chart loads after the facts (recharts is split off): wait for it, or for its empty note.
+  await expect(
+    page
+      .getByRole("figure", { name: "Synced cost per day" })
+      .locator("svg.recharts-surface, .chart-empty")
+      .first(),
+  ).toBeVisible();
   await expect(page.getByRole("table", { name: "Recent runs" }).getByRole("link").first()).toBeVisible({
     timeout: 60_000,
   });

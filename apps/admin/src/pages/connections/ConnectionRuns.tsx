@@ -51,12 +51,12 @@ function runColumns(now: number, failedOnly: boolean): ColumnDef<Run, never>[] {
     }),
     column.accessor("error", {
       header: "Error",
-      meta: { className: "error-cell" },
+      meta: { className: styles.errorCell },
       cell: ({ row: { original: run } }) =>
         run.error ? (
           <>
             {run.error_class ? <Badge value={run.error_class} tone="danger" /> : null}{" "}
-            <span className="text-danger" title={run.error}>
+            <span className={`text-danger ${styles.errorText}`} title={run.error}>
               {run.error}
             </span>
           </>

@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
 import { Badge, TimeAgo } from "../../components/ui.tsx";
+import styles from "./connections.module.css";
 import { SyncNowButton } from "./SyncNowButton.tsx";
 import type { ConnectionRow } from "./types.ts";
 
@@ -37,12 +38,12 @@ export function connectionColumns(now: number, canOperate: boolean): ColumnDef<C
     }),
     column.accessor("sync_status", {
       header: "Sync status",
-      meta: { className: "error-cell" },
+      meta: { className: styles.errorCell },
       cell: ({ row: { original: connection } }) => (
         <>
           <Badge value={connection.sync_status} />
           {connection.sync_status === "failed" && connection.sync_error ? (
-            <div className="cell-note cell-error" title={connection.sync_error}>
+            <div className={`cell-note cell-error ${styles.errorText}`} title={connection.sync_error}>
               {connection.sync_error}
             </div>
           ) : null}

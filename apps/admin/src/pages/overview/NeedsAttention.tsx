@@ -6,6 +6,7 @@ import { DataTable } from "../../components/table/DataTable.tsx";
 import { Badge, ErrorBanner, Loading, TimeAgo } from "../../components/ui.tsx";
 import { count } from "../../format.ts";
 import { errorMessage, useTRPC } from "../../trpc.ts";
+import styles from "./overview.module.css";
 import type { AttentionItem } from "./types.ts";
 
 const reasonLabels: Record<AttentionItem["reasons"][number], string> = {
@@ -45,7 +46,7 @@ function attentionColumns(now: number): ColumnDef<AttentionItem, never>[] {
     }),
     column.accessor("reasons", {
       header: "Why",
-      meta: { className: "error-cell" },
+      meta: { className: styles.errorCell },
       cell: ({ row: { original: item } }) => (
         <>
           {item.reasons.map((reason) => (
@@ -55,7 +56,7 @@ function attentionColumns(now: number): ColumnDef<AttentionItem, never>[] {
               tone={reason === "paused_by_system" || reason === "dead_letter" ? "danger" : "warning"}
             />
           ))}
-          {item.error ? <div className="cell-note">{item.error}</div> : null}
+          {item.error ? <div className={`cell-note ${styles.errorText}`}>{item.error}</div> : null}
         </>
       ),
     }),

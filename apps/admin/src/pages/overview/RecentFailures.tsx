@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { DataTable } from "../../components/table/DataTable.tsx";
 import { Badge, ErrorBanner, Loading, TimeAgo } from "../../components/ui.tsx";
 import { errorMessage, useTRPC } from "../../trpc.ts";
+import styles from "./overview.module.css";
 import type { RecentFailure } from "./types.ts";
 
 /** The latest failures shown; the Runs page has the rest. */
@@ -49,11 +50,11 @@ function failureColumns(now: number): ColumnDef<RecentFailure, never>[] {
     }),
     column.accessor("error", {
       header: "Error",
-      meta: { className: "error-cell" },
+      meta: { className: styles.errorCell },
       cell: ({ row: { original: failure } }) => (
         <>
           {failure.errorClass ? <Badge value={failure.errorClass} tone="danger" /> : null}{" "}
-          <span className="text-danger" title={failure.error ?? undefined}>
+          <span className={`text-danger ${styles.errorText}`} title={failure.error ?? undefined}>
             {failure.error ?? "no message"}
           </span>
         </>
