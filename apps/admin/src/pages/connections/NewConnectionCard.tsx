@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ErrorBanner, Loading } from "../../components/ui.tsx";
 import { errorMessage, useTRPC } from "../../trpc.ts";
 import { CreateConnectionForm } from "./CreateConnectionForm.tsx";
+import styles from "./connections.module.css";
 
 /** Tenants offered in the form; the API pages them at most 200 at a time. */
 const TENANT_CHOICES = 200;
@@ -28,7 +29,7 @@ export function NewConnectionCard() {
   );
 
   return (
-    <div className="card overview-section">
+    <div className={`card ${styles.newCard}`}>
       <div className="card-head">
         <h2>New connection</h2>
         {open ? null : (
@@ -45,7 +46,7 @@ export function NewConnectionCard() {
         )}
       </div>
       {created ? (
-        <output className="form-note text-success">
+        <output className={`form-note text-success ${styles.created}`}>
           Created{" "}
           <Link to="/connections/$id" params={{ id: created.id }}>
             {created.name}

@@ -3,7 +3,6 @@ import { Link, type LinkProps } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import type { Tone } from "../../components/ui.tsx";
 import { count } from "../../format.ts";
-import styles from "./overview.module.css";
 import { type HealthStatus, rangeLabels, type Summary } from "./types.ts";
 
 export const statusTones: Record<HealthStatus, Tone> = {
@@ -29,10 +28,11 @@ function Tile({
 }) {
   return (
     <li className={tone ? `stat stat-${tone}` : "stat"}>
-      <Link {...link} className={`${styles.tileLink} stat-link`}>
-        <span className="stat-value">{value}</span>
-        <span className={`stat-label ${styles.tileLabel}`}>{label}</span>
+      {/* The number is the link (its text stays the number alone); its name says where it goes. */}
+      <Link {...link} className="stat-value stat-link" aria-label={`${label}: ${link.title}`}>
+        {value}
       </Link>
+      <span className="stat-label">{label}</span>
       {note ? <span className="stat-note">{note}</span> : null}
     </li>
   );
