@@ -143,7 +143,10 @@ export function RunDetailPage({ id }: { id: string }) {
         </div>
       ) : null}
 
-      <RunHttpCalls runId={data.id} running={data.status === "running"} />
+      <RunHttpCalls
+        runId={data.id}
+        finishedAt={data.status === "running" ? null : (data.finished_at ?? null)}
+      />
     </section>
   );
 }

@@ -77,12 +77,15 @@ const columns = [
 ] as ColumnDef<HttpCall & { seq: number }, never>[];
 
 /** The HTTP attempts a run's connectors made, in the order they started. */
-export function RunHttpCalls({ runId, running }: { runId: string; running: boolean }) {
+export function RunHttpCalls({ runId, finishedAt }: { runId: string; finishedAt: Date | null }) {
   const trpc = useTRPC();
-  // Calls are saved when the run ends; a running run's list fills in then.
+  const running = finishedAt === null;
+  // Calls are saved as the run ends, a moment after its status may read finished: keep asking
+  // while it runs and for a little while after.
   const calls = useQuery({
     ...trpc.runs.httpCalls.queryOptions({ runId }),
-    refetchInterval: running ? LIVE_INTERVAL_MS : false,
+    refetchInterval: () =>
+      finishedAt === null || Date.now() - finishedAt.getTime() < 15_000 ? LIVE_INTERVAL_MS : false,
   });
   const rows = (calls.data?.items ?? []).map((call, index) => ({ ...call, seq: index + 1 }));
   const dropped = calls.data?.dropped ?? 0;
