@@ -34,7 +34,7 @@ test("Dead letters: a permanent letter warns before replay, its target can be pa
   await expect(warning).toContainText("Fix the credentials first.");
   await expect(warning.getByRole("link", { name: "Initech legacy" })).toHaveAttribute(
     "href",
-    /connection=00000000-0000-4000-8000-000000000301/,
+    /connections\/00000000-0000-4000-8000-000000000301/,
   );
   await expect(warning.getByRole("button", { name: "Replay anyway" })).toBeVisible();
   await lookAt(page, "dead-letters-permanent-warning");

@@ -1,13 +1,10 @@
 import { Link } from "@tanstack/react-router";
 import type { Target } from "./types.ts";
 
-/**
- * A letter's target. The connection page (/connections/$id) does not exist yet: until it does,
- * this opens the target's runs, the closest view of it.
- */
+/** A letter's target: its connection page, where credentials are rotated and the target resumed. */
 export function TargetLink({ target }: { target: Target }) {
   return (
-    <Link to="/runs" search={{ connection: target.id }} title={`Runs of ${target.name}`}>
+    <Link to="/connections/$id" params={{ id: target.id }} title={`Connection ${target.name}`}>
       {target.name}
     </Link>
   );
