@@ -10,7 +10,7 @@ import { JobActions } from "./JobActions.tsx";
 import { JobSummary } from "./JobSummary.tsx";
 import styles from "./Jobs.module.css";
 import { jobColumns } from "./jobColumns.tsx";
-import { jobStates, stateHints } from "./jobStates.ts";
+import { jobStates } from "./jobStates.ts";
 
 const route = getRouteApi("/jobs");
 
@@ -80,7 +80,6 @@ export function JobsPage() {
           label="State"
           value={search.state ?? ""}
           options={jobStates}
-          labels={Object.fromEntries(jobStates.map((state) => [state, `${state}: ${stateHints[state]}`]))}
           anyLabel="Any state"
           onChange={(value) => setSearch({ state: value || undefined })}
         />

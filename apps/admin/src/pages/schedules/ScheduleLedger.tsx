@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { DataTable } from "../../components/table/DataTable.tsx";
 import { Badge, type Tone } from "../../components/ui.tsx";
 import { duration, exactTime } from "../../format.ts";
+import styles from "./Schedules.module.css";
 import type { LedgerEntry } from "./types.ts";
 import { zonedTime } from "./zonedTime.ts";
 
@@ -23,11 +24,10 @@ function ledgerColumns(timeZone: string): ColumnDef<LedgerEntry, never>[] {
     column.accessor((entry) => entry.occurrence_at, {
       id: "occurrence_at",
       header: "Occurrence",
-      meta: { className: "nowrap" },
       cell: ({ row }) => {
         const at = row.original.occurrence_at;
         return (
-          <time dateTime={at.toISOString()} title={`Your time: ${exactTime(at)}`}>
+          <time className={styles.wrap} dateTime={at.toISOString()} title={`Your time: ${exactTime(at)}`}>
             {zonedTime(at, timeZone, true)}
           </time>
         );
