@@ -3,6 +3,7 @@
  * (React Hook Form's zodResolver): one definition, one set of human messages. Runtime-safe: zod and
  * constants only, no database, no node: modules (schemas.test.ts bundles it for the browser).
  */
+export * from "./auth.ts";
 export * from "./connections.ts";
 export * from "./deadLetters.ts";
 export * from "./fields.ts";

@@ -112,6 +112,7 @@ export function TextField<Values extends FieldValues>({
   autoComplete,
   inputMode,
   numeric,
+  autoFocus,
 }: FieldProps<Values> & {
   type?: "text" | "password" | "url" | "email" | "datetime-local";
   placeholder?: string;
@@ -119,6 +120,8 @@ export function TextField<Values extends FieldValues>({
   inputMode?: "numeric" | "decimal" | "text";
   /** Sends a number (or nothing, when empty) instead of the text typed. */
   numeric?: boolean;
+  /** Only where the form is the one thing on the page (login). */
+  autoFocus?: boolean;
 }) {
   const id = useId();
   const { register } = useFormContext<Values>();
@@ -132,6 +135,8 @@ export function TextField<Values extends FieldValues>({
         autoComplete={autoComplete}
         inputMode={inputMode ?? (numeric ? "decimal" : undefined)}
         disabled={disabled}
+        // biome-ignore lint/a11y/noAutofocus: callers pass it only for a page that is just this form
+        autoFocus={autoFocus}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
         {...register(name, numeric ? { setValueAs: toNumberOrUndefined } : {})}
