@@ -1,15 +1,19 @@
 import type { AppRouter } from "@synchub/api";
 import { QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, type inferRouterClient, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
-type Client = inferRouterClient<AppRouter>;
-export type User = NonNullable<Awaited<ReturnType<Client["auth"]["me"]["query"]>>>;
-export type Connection = Awaited<ReturnType<Client["connections"]["list"]["query"]>>["items"][number];
-export type Run = Awaited<ReturnType<Client["runs"]["list"]["query"]>>["items"][number];
+/** What each procedure answers and takes: `RouterOutputs["runs"]["list"]`. The one place these come from. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+
+export type User = NonNullable<RouterOutputs["auth"]["me"]>;
+export type Connection = RouterOutputs["connections"]["list"]["items"][number];
+export type Run = RouterOutputs["runs"]["list"]["items"][number];
 
 /** Polling interval for everything that changes while syncs run. */
 export const LIVE_INTERVAL_MS = 2_000;

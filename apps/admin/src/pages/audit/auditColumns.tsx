@@ -1,11 +1,9 @@
-import type { AppRouter } from "@synchub/api";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
-import type { inferRouterClient } from "@trpc/client";
 import { TimeAgo } from "../../components/ui.tsx";
+import type { RouterOutputs } from "../../trpc.ts";
 import styles from "./Audit.module.css";
 
-type Client = inferRouterClient<AppRouter>;
-export type Entry = Awaited<ReturnType<Client["audit"]["list"]["query"]>>["items"][number];
+export type Entry = RouterOutputs["audit"]["list"]["items"][number];
 
 const column = createColumnHelper<Entry>();
 

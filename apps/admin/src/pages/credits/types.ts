@@ -1,14 +1,12 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
 import { count } from "../../format.ts";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>;
-export type CreditRun = Awaited<ReturnType<Client["credits"]["runs"]["query"]>>[number];
-export type Balances = Awaited<ReturnType<Client["credits"]["balances"]["query"]>>;
+export type CreditRun = RouterOutputs["credits"]["runs"][number];
+export type Balances = RouterOutputs["credits"]["balances"];
 export type Holder = Balances["top"][number];
-export type NearLimit = Awaited<ReturnType<Client["quotas"]["nearLimit"]["query"]>>[number];
-export type QuotaStatus = Awaited<ReturnType<Client["quotas"]["status"]["query"]>>;
-export type QueueStat = Awaited<ReturnType<Client["quotas"]["queueStats"]["query"]>>[number];
+export type NearLimit = RouterOutputs["quotas"]["nearLimit"][number];
+export type QuotaStatus = RouterOutputs["quotas"]["status"];
+export type QueueStat = RouterOutputs["quotas"]["queueStats"][number];
 export type Metric = NearLimit["metric"];
 
 export const metricLabels: Record<Metric, string> = {

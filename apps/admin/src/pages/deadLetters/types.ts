@@ -1,10 +1,8 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
 import type { Tone } from "../../components/ui.tsx";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>["deadLetters"];
-export type Group = Awaited<ReturnType<Client["groups"]["query"]>>["items"][number];
-export type Letter = Awaited<ReturnType<Client["list"]["query"]>>["items"][number];
+export type Group = RouterOutputs["deadLetters"]["groups"]["items"][number];
+export type Letter = RouterOutputs["deadLetters"]["list"]["items"][number];
 export type LetterStatus = Letter["status"];
 export type Selection = { ids: string[] } | { fingerprint: string };
 

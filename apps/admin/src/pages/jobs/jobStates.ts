@@ -1,10 +1,8 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
 import type { Tone } from "../../components/ui.tsx";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>;
-export type Job = Awaited<ReturnType<Client["jobs"]["list"]["query"]>>["items"][number];
-export type JobCounts = Awaited<ReturnType<Client["jobs"]["summary"]["query"]>>[number];
+export type Job = RouterOutputs["jobs"]["list"]["items"][number];
+export type JobCounts = RouterOutputs["jobs"]["summary"][number];
 
 /** graphile-worker's job states, as @synchub/db's JOB_STATES names them. */
 export const jobStates = [

@@ -1,16 +1,11 @@
-import type { AppRouter } from "@synchub/api";
 import type { OverviewRange } from "@synchub/api/schemas";
-import type { inferRouterClient } from "@trpc/client";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>;
-
-export type Summary = Awaited<ReturnType<Client["overview"]["summary"]["query"]>>;
+export type Summary = RouterOutputs["overview"]["summary"];
 export type PoolHealth = Summary["pools"][number];
 export type HealthStatus = PoolHealth["status"];
-export type AttentionItem = Awaited<
-  ReturnType<Client["overview"]["needsAttention"]["query"]>
->["items"][number];
-export type RecentFailure = Awaited<ReturnType<Client["overview"]["recentFailures"]["query"]>>[number];
+export type AttentionItem = RouterOutputs["overview"]["needsAttention"]["items"][number];
+export type RecentFailure = RouterOutputs["overview"]["recentFailures"][number];
 
 /** What each range reads as on the page. */
 export const rangeLabels: Record<OverviewRange, string> = {

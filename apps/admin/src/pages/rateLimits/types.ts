@@ -1,7 +1,5 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>["rateLimits"];
-export type PacingKey = Awaited<ReturnType<Client["list"]["query"]>>["items"][number];
-export type KeyTotals = Awaited<ReturnType<Client["summary"]["query"]>>;
-export type ProviderSettings = Awaited<ReturnType<Client["providers"]["query"]>>[number];
+export type PacingKey = RouterOutputs["rateLimits"]["list"]["items"][number];
+export type KeyTotals = RouterOutputs["rateLimits"]["summary"];
+export type ProviderSettings = RouterOutputs["rateLimits"]["providers"][number];

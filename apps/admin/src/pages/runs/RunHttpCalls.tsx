@@ -1,16 +1,13 @@
-import type { AppRouter } from "@synchub/api";
 import { useQuery } from "@tanstack/react-query";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
-import type { inferRouterClient } from "@trpc/client";
 import { DataTable } from "../../components/table/DataTable.tsx";
 import { Badge, ErrorBanner, Loading, type Tone } from "../../components/ui.tsx";
 import { count, duration, exactTime } from "../../format.ts";
+import type { RouterOutputs } from "../../trpc.ts";
 import { errorMessage, LIVE_INTERVAL_MS, useTRPC } from "../../trpc.ts";
 import styles from "./Runs.module.css";
 
-type HttpCall = Awaited<
-  ReturnType<inferRouterClient<AppRouter>["runs"]["httpCalls"]["query"]>
->["items"][number];
+type HttpCall = RouterOutputs["runs"]["httpCalls"]["items"][number];
 
 function statusTone(status: number | null): Tone {
   if (status === null || status >= 500) return "danger";

@@ -1,11 +1,7 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
+import type { RouterInputs } from "../../trpc.ts";
 
 /** runs.list's input without its "no input" alternative. */
-type RunsInput = Extract<
-  Parameters<inferRouterClient<AppRouter>["runs"]["list"]["query"]>[0],
-  { scope?: unknown }
->;
+type RunsInput = Extract<RouterInputs["runs"]["list"], { scope?: unknown }>;
 
 export const runStatuses = [
   "running",

@@ -1,9 +1,7 @@
-import type { AppRouter } from "@synchub/api";
-import type { inferRouterClient } from "@trpc/client";
+import type { RouterOutputs } from "../../trpc.ts";
 
-type Client = inferRouterClient<AppRouter>;
-export type Schedule = Awaited<ReturnType<Client["schedules"]["list"]["query"]>>[number];
-export type ScheduleDetail = Awaited<ReturnType<Client["schedules"]["byId"]["query"]>>;
+export type Schedule = RouterOutputs["schedules"]["list"][number];
+export type ScheduleDetail = RouterOutputs["schedules"]["byId"];
 export type LedgerEntry = ScheduleDetail["ledger"][number];
 export type Policy = Schedule["missed_policy"];
 

@@ -1,16 +1,14 @@
-import type { AppRouter } from "@synchub/api";
 import { createTokenSchema } from "@synchub/api/schemas";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterClient } from "@trpc/client";
 import { useState } from "react";
 import { ChoiceField, Form, SubmitButton, TextField } from "../../components/form/fields.tsx";
 import { showServerErrors, useZodForm } from "../../components/form/useZodForm.ts";
+import type { RouterOutputs } from "../../trpc.ts";
 import { useTRPC } from "../../trpc.ts";
 import { roleLabels, roles } from "../users/roles.ts";
 import styles from "./Tokens.module.css";
 
-type Client = inferRouterClient<AppRouter>;
-export type Created = Awaited<ReturnType<Client["tokens"]["create"]["mutate"]>>;
+export type Created = RouterOutputs["tokens"]["create"];
 
 /**
  * A new API token (`tokens.create`): a name, a role and, optionally, the only procedures it may

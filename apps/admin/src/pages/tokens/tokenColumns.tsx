@@ -1,13 +1,11 @@
-import type { AppRouter } from "@synchub/api";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
-import type { inferRouterClient } from "@trpc/client";
 import { ActionNote, Badge, ConfirmButton, TimeAgo } from "../../components/ui.tsx";
+import type { RouterOutputs } from "../../trpc.ts";
 import { errorMessage, useTRPC } from "../../trpc.ts";
 import { roleTones } from "../users/roles.ts";
 
-type Client = inferRouterClient<AppRouter>;
-export type Token = Awaited<ReturnType<Client["tokens"]["list"]["query"]>>[number];
+export type Token = RouterOutputs["tokens"]["list"][number];
 
 const column = createColumnHelper<Token>();
 

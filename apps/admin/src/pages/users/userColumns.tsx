@@ -1,13 +1,11 @@
-import type { AppRouter } from "@synchub/api";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
-import type { inferRouterClient } from "@trpc/client";
 import { Badge, TimeAgo } from "../../components/ui.tsx";
+import type { RouterOutputs } from "../../trpc.ts";
 import { DeleteUserButton } from "./DeleteUserButton.tsx";
 import { RoleForm } from "./RoleForm.tsx";
 import { roleTones } from "./roles.ts";
 
-type Client = inferRouterClient<AppRouter>;
-export type Account = Awaited<ReturnType<Client["users"]["list"]["query"]>>[number];
+export type Account = RouterOutputs["users"]["list"][number];
 
 const column = createColumnHelper<Account>();
 const selfNote = "You cannot change or delete your own account";

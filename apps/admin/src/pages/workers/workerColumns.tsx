@@ -1,11 +1,10 @@
-import type { AppRouter } from "@synchub/api";
 import { Link } from "@tanstack/react-router";
 import { type ColumnDef, createColumnHelper } from "@tanstack/react-table";
-import type { inferRouterClient } from "@trpc/client";
 import { Badge, TimeAgo } from "../../components/ui.tsx";
 import { count } from "../../format.ts";
+import type { RouterOutputs } from "../../trpc.ts";
 
-export type Worker = Awaited<ReturnType<inferRouterClient<AppRouter>["workers"]["list"]["query"]>>[number];
+export type Worker = RouterOutputs["workers"]["list"][number];
 
 const column = createColumnHelper<Worker>();
 
