@@ -42,37 +42,39 @@ export function Shell({ user }: { user: User }) {
         Skip to content
       </button>
       <aside className={styles.sidebar}>
-        <div className={styles.sidebarTop}>
-          <Link className="brand" to="/overview">
-            <span className="brand-mark" aria-hidden="true" />
-            synchub
-          </Link>
-          <button
-            type="button"
-            className={`button button-ghost ${styles.menuButton}`}
-            aria-expanded={menuOpen}
-            aria-controls="main-nav"
-            onClick={() => setMenuOpen((open) => !open)}
-          >
-            {menuOpen ? "Close" : "Menu"}
-          </button>
+        <div className={styles.sidebarInner}>
+          <div className={styles.sidebarTop}>
+            <Link className="brand" to="/overview">
+              <span className="brand-mark" aria-hidden="true" />
+              synchub
+            </Link>
+            <button
+              type="button"
+              className={`button button-ghost ${styles.menuButton}`}
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              {menuOpen ? "Close" : "Menu"}
+            </button>
+          </div>
+          <nav id="main-nav" aria-label="Main" className={menuOpen ? styles.navOpen : styles.nav}>
+            <ul>
+              {items.map((item) => (
+                <li key={item.to}>
+                  <Link
+                    to={item.to}
+                    className={styles.navLink}
+                    activeProps={{ className: styles.navLinkCurrent }}
+                  >
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            <p className={`${styles.sidebarFoot} muted`}>Updates live while this tab is visible</p>
+          </nav>
         </div>
-        <nav id="main-nav" aria-label="Main" className={menuOpen ? styles.navOpen : styles.nav}>
-          <ul>
-            {items.map((item) => (
-              <li key={item.to}>
-                <Link
-                  to={item.to}
-                  className={styles.navLink}
-                  activeProps={{ className: styles.navLinkCurrent }}
-                >
-                  {item.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-          <p className={`${styles.sidebarFoot} muted`}>Updates live while this tab is visible</p>
-        </nav>
       </aside>
       <div className={styles.main}>
         <TopBar user={user} />
