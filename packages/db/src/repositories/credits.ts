@@ -11,7 +11,8 @@ export async function startJobRun(
   db: Executor,
   task: string,
   trigger: JobRunTrigger,
-  options: { attempt?: number; deadLetterId?: number | null } = {},
+  /** jobId: the graphile job the run's first attempt ran as, which a schedule's ledger records. */
+  options: { attempt?: number; deadLetterId?: number | null; jobId?: string | null } = {},
 ): Promise<string> {
   const row = await db
     .insertInto("runs")
@@ -19,6 +20,7 @@ export async function startJobRun(
       task,
       trigger,
       attempt: options.attempt ?? 1,
+      job_id: options.jobId ?? null,
       dead_letter_id:
         options.deadLetterId === undefined || options.deadLetterId === null
           ? null

@@ -80,6 +80,7 @@ describe("a task defined through the wrapper", () => {
       ])
       .execute();
     await enqueue("credits.grant");
+    const [first] = await queued("credits.grant");
     // A fault the grant's statement meets: its table is briefly gone.
     await sql`alter table synchub.credit_batches rename to credit_batches_away`.execute(t.db);
     try {
@@ -107,6 +108,13 @@ describe("a task defined through the wrapper", () => {
       ["ada", 500],
       ["bob", 100],
     ]);
+    // Both attempts' runs carry the first job's id, the one a schedule's ledger recorded.
+    const jobIds = await t.db
+      .selectFrom("runs")
+      .select("job_id")
+      .where("task", "=", "credits.grant")
+      .execute();
+    expect(jobIds.map((run) => run.job_id)).toEqual([String(first!.id), String(first!.id)]);
     expect(await queued("credits.grant")).toEqual([]);
     expect(await t.db.selectFrom("dead_letters").select("id").execute()).toEqual([]);
   });

@@ -57,6 +57,11 @@ const envelope = z.object({
   attempt: z.number().int().min(1).default(1),
   /** Set when the job replays a dead letter, which closes on success or reopens on failure. */
   deadLetterId: z.coerce.number().int().optional(),
+  /**
+   * The job of the first attempt: retries are new jobs, and every attempt's run keeps the first
+   * one's id, which is what a schedule's ledger recorded for the occurrence.
+   */
+  firstJobId: z.string().optional(),
 });
 
 export type Execution<R> =
@@ -77,13 +82,20 @@ export async function executeTask<S extends z.ZodType, R extends object>(
   definition: TaskDefinition<S, R>,
   services: TaskServices,
   payload: z.output<S>,
-  options: { trigger: JobRunTrigger; attempt?: number; deadLetterId?: number; signal?: AbortSignal },
+  options: {
+    trigger: JobRunTrigger;
+    attempt?: number;
+    deadLetterId?: number;
+    jobId?: string;
+    signal?: AbortSignal;
+  },
 ): Promise<Execution<R>> {
   const attempt = options.attempt ?? 1;
   const { db } = services;
   const runId = await startJobRun(db, definition.id, options.trigger, {
     attempt,
     deadLetterId: options.deadLetterId ?? null,
+    jobId: options.jobId ?? null,
   });
   const abort = new AbortController();
   const timer = setTimeout(
@@ -153,9 +165,11 @@ export function taskHandler<S extends z.ZodType, R extends object>(
     }
     const { attempt, deadLetterId } = meta.data;
     const trigger = deadLetterId === undefined ? meta.data.trigger : "replay";
+    const firstJobId = meta.data.firstJobId ?? String(helpers.job.id);
     const execution = await executeTask(definition, ctx, own.data, {
       trigger,
       attempt,
+      jobId: firstJobId,
       ...(deadLetterId === undefined ? {} : { deadLetterId }),
       signal: helpers.abortSignal,
     });
@@ -164,7 +178,7 @@ export function taskHandler<S extends z.ZodType, R extends object>(
       helpers.logger.info(`${definition.id}: ${JSON.stringify(execution.results)}`);
       return;
     }
-    const next = { ...(raw as object), trigger: meta.data.trigger };
+    const next = { ...(raw as object), trigger: meta.data.trigger, firstJobId };
     if (execution.shutdown) {
       // Not the task's failure: the same attempt runs again on the next worker.
       await reenqueue(definition, helpers, next, new Date());
@@ -198,6 +212,7 @@ export function taskHandler<S extends z.ZodType, R extends object>(
     const {
       attempt: _attempt,
       deadLetterId: _replayOf,
+      firstJobId: _firstJob,
       ...kept
     } = (payload ?? {}) as Record<string, unknown>;
     await fileDeadLetter(ctx.db, {
