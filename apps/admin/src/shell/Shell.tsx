@@ -66,6 +66,8 @@ export function Shell({ user }: { user: User }) {
                     to={item.to}
                     className={styles.navLink}
                     activeProps={{ className: styles.navLinkCurrent }}
+                    // Also for the page already shown, where no navigation happens.
+                    onClick={() => setMenuOpen(false)}
                   >
                     {item.label}
                   </Link>

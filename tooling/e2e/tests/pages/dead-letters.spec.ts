@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { logInAsAdmin, lookAt } from "../console.ts";
 
 test("Dead letters: a permanent letter warns before replay, its target can be paused, filters live in the URL", async ({
@@ -6,6 +6,9 @@ test("Dead letters: a permanent letter warns before replay, its target can be pa
   baseURL,
 }) => {
   await logInAsAdmin(page);
+  // Whatever ran before (this test at the other width, the engine's own pause after repeated 401s)
+  // may have left the revoked key's connection paused: this test pauses it itself.
+  await resumeInitech(page, baseURL!);
   await page.goto("/#/dead-letters");
   await expect(page.getByRole("heading", { name: "Dead letters" })).toBeVisible();
   await expect(page).toHaveTitle("Dead letters · synchub");
@@ -69,9 +72,13 @@ test("Dead letters: a permanent letter warns before replay, its target can be pa
   await lookAt(page, "dead-letters-paused");
 
   // Resumed again (the connection page's work, done here through the API), so the test can run twice.
+  await resumeInitech(page, baseURL!);
+});
+
+async function resumeInitech(page: Page, baseURL: string): Promise<void> {
   const resumed = await page.request.post("/trpc/connections.resume", {
     data: { json: { id: "00000000-0000-4000-8000-000000000301" } },
-    headers: { origin: baseURL! },
+    headers: { origin: baseURL },
   });
   expect(resumed.status()).toBe(200);
-});
+}
