@@ -9,7 +9,7 @@ export type RecentFailure = RouterOutputs["overview"]["recentFailures"][number];
 
 /** What each range reads as on the page. */
 export const rangeLabels: Record<OverviewRange, string> = {
-  "1h": "this hour",
+  "1h": "last hour",
   "24h": "24 h",
   "7d": "7 days",
   "30d": "30 days",
