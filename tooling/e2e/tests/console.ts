@@ -41,3 +41,23 @@ export async function lookAt(page: Page, name: string): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `${name} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
 }
+
+/**
+ * Presses "Load more" under a list (within `scope`, the page by default) until the list ends, and
+ * checks it did. The last page can land between seeing the button and clicking it, so a click
+ * that finds the button gone is the end, not a failure.
+ */
+export async function loadEverything(page: Page, scope: Locator | Page = page): Promise<void> {
+  const more = scope.getByRole("button", { name: "Load more" });
+  for (let pages = 0; pages < 200; pages++) {
+    // A page on its way brings the button back (more to come) or removes it (the end).
+    await expect(scope.getByRole("button", { name: "Loading…" })).toHaveCount(0);
+    if (!(await more.isVisible())) break;
+    try {
+      await more.click({ timeout: 5_000 });
+    } catch (error) {
+      if (await more.isVisible()) throw error;
+    }
+  }
+  await expect(more).toHaveCount(0);
+}

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 /** The detail page of a demo connection, found through the list's search. */
 async function openConnection(page: Page, name: string): Promise<void> {
@@ -43,10 +43,7 @@ test("Connections: filters in the URL, page to the end, add a connection with it
   // Every connection is reachable: Load more until the list says it shows all of them.
   await page.goto("/#/connections");
   await expect(table.getByRole("link", { name: "Acme production", exact: true })).toBeVisible();
-  while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-    await page.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page);
 
   // The new-connection form checks its fields before it sends anything.
   await page.getByRole("button", { name: "Add a connection" }).click();
@@ -109,10 +106,7 @@ test("Connection detail: facts, chart and runs; pause with a reason, resume, ren
 
   // Every run of the connection is reachable.
   const runs = page.getByRole("region", { name: "Recent runs" });
-  while (await runs.getByRole("button", { name: "Load more" }).isVisible()) {
-    await runs.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(runs.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page, runs);
 
   // Pause with a reason: the reason shows on the connection; resume.
   await page.getByRole("button", { name: "Pause…" }).click();

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 test("Dead letters: a permanent letter warns before replay, its target can be paused, filters live in the URL", async ({
   page,
@@ -48,10 +48,7 @@ test("Dead letters: a permanent letter warns before replay, its target can be pa
   await page.getByLabel("Status").selectOption("any");
   await expect(page).toHaveURL(/status=any/);
   await expect(table).toBeVisible();
-  while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-    await page.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page);
 
   // Pause the letter's target from the letter: the reason is checked by the schema first.
   await page.getByLabel("Status").selectOption("open");

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 /** Calls a tRPC procedure from the page, as the signed-in admin (same origin, its cookie). */
 function callApi<T>(
@@ -113,10 +113,7 @@ test("Jobs: the queue by state and task, filters in the URL, page to the end, re
     // Every queued job is reachable.
     await page.getByLabel("State", { exact: true }).selectOption("");
     await page.getByLabel("Task", { exact: true }).selectOption("");
-    while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-      await page.getByRole("button", { name: "Load more" }).click();
-    }
-    await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+    await loadEverything(page);
   } finally {
     // The pool as it was, for the specs after this one.
     await setPool(page, pool);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 test("Overview: a time range in the URL, tiles that open their lists, recent failures open their run", async ({
   page,
@@ -34,10 +34,7 @@ test("Overview: a time range in the URL, tiles that open their lists, recent fai
   // Every target needing attention is reachable.
   const attention = page.getByRole("table", { name: "Targets needing attention" });
   await expect(attention.locator("tbody tr").first()).toBeVisible();
-  while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-    await page.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page);
 
   // Each tile opens the list it counts.
   await tiles.getByRole("link", { name: /Failing targets/ }).click();

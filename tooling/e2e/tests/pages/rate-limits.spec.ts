@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 test("Rate limits: page through the pacing keys, the open editor lives in the URL, the schema answers under its field, save", async ({
   page,
@@ -13,10 +13,7 @@ test("Rate limits: page through the pacing keys, the open editor lives in the UR
   await lookAt(page, "rate-limits");
 
   // Every pacing key is reachable: Load more until the list says it shows all of them.
-  while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-    await page.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page);
 
   // The provider being edited is in the URL: a reload keeps its form open.
   await page.getByRole("button", { name: "Edit: anthropic" }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logInAsAdmin, lookAt } from "../console.ts";
+import { loadEverything, logInAsAdmin, lookAt } from "../console.ts";
 
 test("Runs: filter by status in the URL, page to the end, open a run", async ({ page }) => {
   await logInAsAdmin(page);
@@ -21,10 +21,7 @@ test("Runs: filter by status in the URL, page to the end, open a run", async ({ 
 
   // Every run is reachable: Load more until the list says it shows all of them.
   await page.getByLabel("Run status").selectOption("");
-  while (await page.getByRole("button", { name: "Load more" }).isVisible()) {
-    await page.getByRole("button", { name: "Load more" }).click();
-  }
-  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await loadEverything(page);
 
   await table
     .getByRole("link", { name: /Run \d+ details/ })

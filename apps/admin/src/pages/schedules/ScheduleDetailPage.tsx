@@ -85,12 +85,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
         </div>
       </div>
 
-      {/* Keyed by the saved values: a save (or another admin's) starts the form from them. */}
-      <ScheduleEditForm
-        key={`${data.cron}|${data.time_zone}|${data.missed_policy}|${data.catch_up_cap}`}
-        schedule={data}
-        canEdit={user.role === "admin"}
-      />
+      <ScheduleEditForm schedule={data} canEdit={user.role === "admin"} />
       <ScheduleLedger rows={data.ledger} timeZone={data.time_zone} />
     </section>
   );

@@ -1,6 +1,6 @@
 import { missedPolicies, schedulePreviewSchema, scheduleUpdateSchema } from "@synchub/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue } from "react";
+import { useDeferredValue, useEffect } from "react";
 import { useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { ChoiceField, Form, SubmitButton, TextField } from "../../components/form/fields.tsx";
@@ -37,6 +37,12 @@ export function ScheduleEditForm({ schedule, canEdit }: { schedule: ScheduleDeta
   // Every problem of the cron expression, not only its first, reaches CronField.
   const form = useZodForm(editSchema, { defaultValues: valuesOf(schedule), criteriaMode: "all" });
   const update = useMutation(trpc.schedules.update.mutationOptions());
+  // Another admin's save shows up in an untouched form; one being edited is left alone. (Not a
+  // remount keyed by the values: that would also wipe the "Saved" notice of our own save.)
+  const savedValues = JSON.stringify(valuesOf(schedule));
+  useEffect(() => {
+    if (!form.formState.isDirty) form.reset(JSON.parse(savedValues) as EditValues);
+  }, [savedValues, form]);
   const [cron, timeZone, policy] = useWatch({
     control: form.control,
     name: ["cron", "timeZone", "missedPolicy"],
