@@ -75,6 +75,15 @@ function FieldFrame({
     <div className={className ? `field ${className}` : "field"}>
       <label htmlFor={id}>{label}</label>
       {children}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** A field's hint and its error, under the control, with the ids `describedBy` points at. */
+function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
+  return (
+    <>
       {hint ? (
         <span id={`${id}-hint`} className="form-note">
           {hint}
@@ -85,7 +94,7 @@ function FieldFrame({
           {error}
         </span>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -219,41 +228,6 @@ export function ChoiceField<Values extends FieldValues>({
         ))}
       </select>
     </FieldFrame>
-  );
-}
-
-export function CheckboxField<Values extends FieldValues>({
-  name,
-  label,
-  hint,
-  disabled,
-}: Omit<FieldProps<Values>, "className">) {
-  const id = useId();
-  const { register } = useFormContext<Values>();
-  const error = useFieldError(name);
-  return (
-    <div className="field field-check">
-      <label htmlFor={id}>
-        <input
-          id={id}
-          type="checkbox"
-          disabled={disabled}
-          aria-describedby={describedBy(id, hint, error)}
-          {...register(name)}
-        />{" "}
-        {label}
-      </label>
-      {hint ? (
-        <span id={`${id}-hint`} className="form-note">
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-issue" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
   );
 }
 
